@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './envelope';
+export * from './domain';
+export * from './contract';
+export * from './format';
