@@ -5,6 +5,7 @@
  * against these schemas before any handler runs.
  */
 import { z } from 'zod';
+import { ErrorBodySchema } from './errors';
 import {
   DiffChangeSchema,
   DiffStatsSchema,
@@ -40,6 +41,8 @@ export const methods = {
       mode: z.enum(['desktop', 'serve']),
       demo: z.boolean(),
       dataDir: z.string(),
+      /** Problems met while starting (e.g. the demo fleet could not be made because restic is missing). */
+      startupIssues: z.array(ErrorBodySchema),
     }),
   }),
   'hosts.list': method({

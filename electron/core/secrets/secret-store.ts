@@ -1,0 +1,16 @@
+/**
+ * Secrets (repository passwords, S3 keys, SSH private keys) live only
+ * behind this interface: never in inventory rows, logs or job records.
+ * The UI may set a secret and learn whether one is set, never read it.
+ */
+export interface SecretStore {
+  get(name: string): Promise<string | undefined>;
+  set(name: string, value: string): Promise<void>;
+  has(name: string): Promise<boolean>;
+  delete(name: string): Promise<void>;
+}
+
+/** Secret names by what they protect, so every module spells them the same way. */
+export const secretNames = {
+  repoPassword: (repoId: string) => `repo:${repoId}:password`,
+} as const;

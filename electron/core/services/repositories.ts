@@ -1,0 +1,57 @@
+/**
+ * Repositories as the contract shows them, and a configured `Restic` for
+ * each: inventory row + password from the secret store + the runner of
+ * the host restic runs on.
+ */
+import { ConsoleError, type Repo } from '../../../shared';
+import type { ProcessRunner } from '../exec/process';
+import type { Inventory, RepoRecord } from '../inventory/inventory';
+import { Restic } from '../restic/restic';
+import { secretNames, type SecretStore } from '../secrets/secret-store';
+
+export interface RepositoryServiceOptions {
+  inventory: Inventory;
+  secrets: SecretStore;
+  /** Runner per host id; only "this machine" until the fleet work adds SSH hosts. */
+  runnerFor: (hostId: string) => ProcessRunner;
+  resticBinary: string;
+  cacheDir: string;
+}
+
+export class RepositoryService {
+  constructor(private readonly options: RepositoryServiceOptions) {}
+
+  async list(): Promise<Repo[]> {
+    const records = await this.options.inventory.repos();
+    return Promise.all(records.map((record) => this.toRepo(record)));
+  }
+
+  private async toRepo(record: RepoRecord): Promise<Repo> {
+    return {
+      id: record.id,
+      name: record.name,
+      location: record.location,
+      kind: record.kind,
+      hostId: record.hostId,
+      business: record.business,
+      demo: record.demo,
+      passwordSet: await this.options.secrets.has(secretNames.repoPassword(record.id)),
+    };
+  }
+
+  /** A Restic bound to one repository. Built per call: cheap, and picks up a changed password. */
+  async restic(repoId: string): Promise<Restic> {
+    const record = await this.options.inventory.repo(repoId);
+    const password = await this.options.secrets.get(secretNames.repoPassword(repoId));
+    if (password === undefined) {
+      throw new ConsoleError('REPO_WRONG_PASSWORD', `No password is stored for repository "${record.name}". Set it first.`);
+    }
+    return new Restic({
+      runner: this.options.runnerFor(record.hostId),
+      binary: this.options.resticBinary,
+      repository: record.location,
+      password,
+      env: { RESTIC_CACHE_DIR: this.options.cacheDir, ...record.env },
+    });
+  }
+}
