@@ -72,10 +72,14 @@ const GO_PEERS = {
 };
 
 class ProvisionError extends Error {
-  /** @param {string} peer @param {string} reason @param {string} install */
-  constructor(peer, reason, install) {
+  /**
+   * @param {string} peer @param {string} reason one line
+   * @param {string} install @param {string} [details] e.g. a log excerpt, printed after the message
+   */
+  constructor(peer, reason, install, details = '') {
     super(`${peer} could not be provisioned: ${reason}. Install it with: ${install}`);
     this.peer = peer;
+    this.details = details;
   }
 }
 
@@ -115,15 +119,26 @@ function runLogged(cmd, args, { env, cwd, logPath }) {
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
     child.on('error', (err) => {
       log.end(`spawn error: ${err.message}\n`);
-      resolve({ code: -1, stdout });
+      resolve({ code: -1, stdout, stderr: err.message });
     });
     child.on('close', (code) => {
-      log.end(`exit ${code}\n`, () => resolve({ code, stdout }));
+      log.end(`exit ${code}\n`, () => resolve({ code, stdout, stderr }));
     });
   });
+}
+
+/** The line of go's output that says what went wrong. */
+function goError(text) {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return [...lines].reverse().find((l) => l.startsWith('go: ')) ?? lines.at(-1) ?? 'no output';
 }
 
 function logTail(logPath, lines = 15) {
@@ -145,7 +160,11 @@ function ensureDebianPackages(failures) {
   if (!isRoot) {
     for (const p of missing) {
       failures.push(
-        new ProvisionError(p.pkg, `${p.path} is missing and this is not root`, `${sudo}apt-get install -y ${p.pkg}`),
+        new ProvisionError(
+          p.pkg,
+          `${p.path} is missing and this is not root`,
+          `${sudo}apt-get install -y ${p.pkg}`,
+        ),
       );
     }
     return;
@@ -165,7 +184,8 @@ function ensureDebianPackages(failures) {
       : update;
   for (const p of missing) {
     if (!isExecutable(p.path)) {
-      const why = inst.status === 0 ? `${p.path} still missing after apt-get install` : `apt-get exited ${inst.status}`;
+      const why =
+        inst.status === 0 ? `${p.path} still missing after apt-get install` : `apt-get exited ${inst.status}`;
       failures.push(new ProvisionError(p.pkg, why, `${sudo}apt-get install -y ${p.pkg}`));
     }
   }
@@ -319,26 +339,33 @@ async function buildGoPeer(name, spec, go) {
       env,
       logPath,
     });
-    let modDir = null;
+    let info = {};
     try {
-      modDir = JSON.parse(dl.stdout).Dir ?? null;
+      info = JSON.parse(dl.stdout);
     } catch {
       /* reported below */
     }
-    if (dl.code !== 0 || !modDir) {
+    if (dl.code !== 0 || !info.Dir) {
       rmSync(staging, { recursive: true, force: true });
       throw new ProvisionError(
         name,
-        `go install and go mod download both failed (log ${logPath}):\n${logTail(logPath)}\n`,
+        `go install failed (${goError(r.stderr)}) and so did go mod download (${info.Error ?? goError(dl.stderr)}); log ${logPath}`,
         installHint(spec),
+        logTail(logPath),
       );
     }
+    const modDir = info.Dir;
     const sub = spec.pkg === spec.module ? '.' : `./${spec.pkg.slice(spec.module.length + 1)}`;
     const buildEnv = { ...env, GOFLAGS: `${process.env.GOFLAGS ?? ''} -mod=mod`.trim() };
     r = await runLogged(go, ['build', '-o', target, sub], { env: buildEnv, cwd: modDir, logPath });
     if (r.code !== 0 || !isExecutable(target)) {
       rmSync(staging, { recursive: true, force: true });
-      throw new ProvisionError(name, `go build failed (log ${logPath}):\n${logTail(logPath)}\n`, installHint(spec));
+      throw new ProvisionError(
+        name,
+        `go build failed (${goError(r.stderr)}); log ${logPath}`,
+        installHint(spec),
+        logTail(logPath),
+      );
     }
   }
   rmSync(finalDir, { recursive: true, force: true });
@@ -410,13 +437,22 @@ async function main() {
   const aptHint = (p) => `${sudo}apt-get install -y ${p.pkg}`;
 
   const resticDeb = have(deb.restic)
-    ? probe('restic', aptHint(deb.restic), () => ({ version: debianResticVersion(deb.restic.path), path: deb.restic.path }))
+    ? probe('restic', aptHint(deb.restic), () => ({
+        version: debianResticVersion(deb.restic.path),
+        path: deb.restic.path,
+      }))
     : null;
   const sshd = have(deb.sshd)
-    ? probe('openssh-server', aptHint(deb.sshd), () => ({ version: sshdVersion(deb.sshd.path), path: deb.sshd.path }))
+    ? probe('openssh-server', aptHint(deb.sshd), () => ({
+        version: sshdVersion(deb.sshd.path),
+        path: deb.sshd.path,
+      }))
     : null;
   const chromium = have(deb.chromium)
-    ? probe('chromium', aptHint(deb.chromium), () => ({ version: chromiumVersion(deb.chromium.path), path: deb.chromium.path }))
+    ? probe('chromium', aptHint(deb.chromium), () => ({
+        version: chromiumVersion(deb.chromium.path),
+        path: deb.chromium.path,
+      }))
     : null;
   const sshKeygen = have(deb.sshKeygen) ? { path: deb.sshKeygen.path } : null;
 
@@ -427,11 +463,15 @@ async function main() {
     try {
       built[name] = await ensureGoPeer(name, spec);
     } catch (err) {
-      failures.push(err instanceof ProvisionError ? err : new ProvisionError(name, err.message, installHint(spec)));
+      failures.push(
+        err instanceof ProvisionError ? err : new ProvisionError(name, err.message, installHint(spec)),
+      );
     }
   }
 
   if (failures.length > 0) {
+    // Details (log excerpts) first, so the one-line verdicts end the output.
+    for (const f of failures) if (f.details) console.error(`--- ${f.peer}:\n${f.details}`);
     for (const f of failures) console.error(f.message);
     console.error(`provision: ${failures.length} peer(s) missing; the tests cannot run without them.`);
     process.exit(1);

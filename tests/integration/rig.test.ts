@@ -64,7 +64,9 @@ describe('sshd hosts', () => {
     expect(current).not.toBe(pinned);
     expect(h.hostKeyFingerprintSha256).toBe(current);
 
-    const err = await sshExec(h, 'echo should-not-run', { expectedFingerprint: pinned }).catch((e: unknown) => e);
+    const err = await sshExec(h, 'echo should-not-run', { expectedFingerprint: pinned }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(HostKeyMismatchError);
     expect((err as HostKeyMismatchError).expected).toBe(pinned);
     expect((err as HostKeyMismatchError).actual).toBe(current);

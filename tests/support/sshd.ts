@@ -369,7 +369,9 @@ export class HostKeyMismatchError extends Error {
     readonly expected: string,
     readonly actual: string,
   ) {
-    super(`host key mismatch for ${host}: expected ${expected}, server presented ${actual}; connection refused`);
+    super(
+      `host key mismatch for ${host}: expected ${expected}, server presented ${actual}; connection refused`,
+    );
     this.name = 'HostKeyMismatchError';
   }
 }
@@ -394,7 +396,8 @@ export function sshExec(host: SshHost, command: string, opts: SshExecOptions = {
       else resolve(result as ExecResult);
     };
     const timer = setTimeout(
-      () => finish(new Error(`sshExec on ${where} timed out after ${opts.timeoutMs ?? 30_000} ms: ${command}`)),
+      () =>
+        finish(new Error(`sshExec on ${where} timed out after ${opts.timeoutMs ?? 30_000} ms: ${command}`)),
       opts.timeoutMs ?? 30_000,
     );
     conn.on('error', (err: Error) => {
