@@ -1,0 +1,93 @@
+import { AppShell, Badge, Group, NavLink, Skeleton, Text, Title, Tooltip } from '@mantine/core';
+import { IconCamera, IconDatabase, IconShieldCheck } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { SettingsMenu } from './components/SettingsMenu';
+import { useAppInfo } from './queries/hooks';
+import { useInvalidateEvents } from './queries/useInvalidateEvents';
+import { RepositoriesScreen } from './screens/repos/RepositoriesScreen';
+import { SnapshotsScreen } from './screens/snapshots/SnapshotsScreen';
+import { useUiStore, type Screen } from './state/uiStore';
+
+const NAV: Array<{ screen: Screen; icon: typeof IconDatabase }> = [
+  { screen: 'repositories', icon: IconDatabase },
+  { screen: 'snapshots', icon: IconCamera },
+];
+
+function HeaderStatus() {
+  const { t } = useTranslation();
+  const info = useAppInfo();
+  if (info.isPending) return <Skeleton height={18} width={160} aria-label={t('app.loadingInfo')} />;
+  if (info.isError) {
+    return (
+      <Tooltip label={info.error.message}>
+        <Badge color="red" data-testid="app-info-error">
+          {t('app.offline')}
+        </Badge>
+      </Tooltip>
+    );
+  }
+  const { demo, mode, version } = info.data;
+  return (
+    <Group gap={6} wrap="nowrap">
+      {demo && (
+        <Tooltip label={t('app.demoTooltip')} multiline maw={300}>
+          <Badge color="yellow" variant="light" data-testid="demo-badge">
+            {t('app.demo')}
+          </Badge>
+        </Tooltip>
+      )}
+      <Tooltip label={t(`app.modeTooltip.${mode}`)} multiline maw={300}>
+        <Badge color="gray" variant="outline" data-testid="mode-badge">
+          {t(`app.mode.${mode}`)}
+        </Badge>
+      </Tooltip>
+      <Text size="xs" c="dimmed" data-testid="app-version">
+        v{version}
+      </Text>
+    </Group>
+  );
+}
+
+export function App() {
+  const { t } = useTranslation();
+  const screen = useUiStore((s) => s.screen);
+  const setScreen = useUiStore((s) => s.setScreen);
+  useInvalidateEvents();
+
+  return (
+    <AppShell header={{ height: 44 }} navbar={{ width: 184, breakpoint: 0 }} padding={0}>
+      <AppShell.Header px="sm">
+        <Group h="100%" justify="space-between" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap">
+            <IconShieldCheck size={20} color="var(--mantine-color-indigo-6)" aria-hidden />
+            <Title order={1} size="h5" fw={600} style={{ whiteSpace: 'nowrap' }} data-testid="app-title">
+              {t('app.name')}
+            </Title>
+            <HeaderStatus />
+          </Group>
+          <SettingsMenu />
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p={6} aria-label={t('nav.label')}>
+        {NAV.map(({ screen: s, icon: Icon }) => (
+          <NavLink
+            key={s}
+            label={t(`nav.${s}`)}
+            leftSection={<Icon size={16} stroke={1.6} />}
+            active={screen === s}
+            onClick={() => setScreen(s)}
+            data-testid={`nav-${s}`}
+            aria-current={screen === s ? 'page' : undefined}
+            style={{ borderRadius: 'var(--mantine-radius-sm)' }}
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main style={{ height: '100dvh', display: 'flex', flexDirection: 'column' }}>
+        <ErrorBoundary resetKey={screen}>
+          {screen === 'repositories' ? <RepositoriesScreen /> : <SnapshotsScreen />}
+        </ErrorBoundary>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

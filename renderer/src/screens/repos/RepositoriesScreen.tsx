@@ -1,0 +1,150 @@
+import { useEffect, useMemo } from 'react';
+import { Badge, Group, Paper, Skeleton, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { Host, Repo } from '../../../../shared';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { useHosts, useRepos } from '../../queries/hooks';
+import { useUiStore } from '../../state/uiStore';
+import { SnapshotsPanel } from '../snapshots/SnapshotsPanel';
+
+const KIND_COLOR: Record<Repo['kind'], string> = { local: 'gray', sftp: 'grape', s3: 'teal', rest: 'cyan', other: 'gray' };
+
+function ReposTable({ repos, hosts }: { repos: Repo[]; hosts: Map<string, Host> }) {
+  const { t } = useTranslation();
+  const selected = useUiStore((s) => s.selectedRepoId);
+  const selectRepo = useUiStore((s) => s.selectRepo);
+
+  const move = (from: HTMLElement, delta: number) => {
+    const rows = Array.from(from.closest('tbody')?.querySelectorAll<HTMLElement>('tr[data-repo-id]') ?? []);
+    const next = rows[rows.indexOf(from) + delta];
+    if (next) {
+      next.focus();
+      selectRepo(next.dataset.repoId ?? null);
+    }
+  };
+
+  return (
+    <div className="rfc-scroller" style={{ flex: '0 1 auto', maxHeight: '32vh' }}>
+      <Table className="rfc-table" stickyHeader highlightOnHover aria-label={t('repos.tableLabel')} data-testid="repos-table">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th style={{ width: '18%' }}>{t('repos.columns.name')}</Table.Th>
+            <Table.Th>{t('repos.columns.location')}</Table.Th>
+            <Table.Th style={{ width: 80 }}>{t('repos.columns.kind')}</Table.Th>
+            <Table.Th style={{ width: '14%' }}>{t('repos.columns.host')}</Table.Th>
+            <Table.Th style={{ width: '14%' }}>{t('repos.columns.business')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {repos.map((repo) => {
+            const host = hosts.get(repo.hostId);
+            const isSelected = repo.id === selected;
+            return (
+              <Table.Tr
+                key={repo.id}
+                className="rfc-row"
+                data-repo-id={repo.id}
+                data-testid="repo-row"
+                aria-selected={isSelected}
+                tabIndex={0}
+                onClick={() => selectRepo(repo.id)}
+                onKeyDown={(e) => {
+                  if (e.key === 'ArrowDown') (e.preventDefault(), move(e.currentTarget, 1));
+                  else if (e.key === 'ArrowUp') (e.preventDefault(), move(e.currentTarget, -1));
+                  else if (e.key === 'Enter' || e.key === ' ') (e.preventDefault(), selectRepo(repo.id));
+                }}
+              >
+                <Table.Td>
+                  <Group gap={6} wrap="nowrap">
+                    <Text size="xs" fw={500} truncate>
+                      {repo.name}
+                    </Text>
+                    {repo.demo && (
+                      <Badge size="xs" color="yellow">
+                        {t('repos.demo')}
+                      </Badge>
+                    )}
+                    {!repo.passwordSet && (
+                      <Tooltip label={t('repos.noPasswordTooltip')}>
+                        <Badge size="xs" color="orange">
+                          {t('repos.noPassword')}
+                        </Badge>
+                      </Tooltip>
+                    )}
+                  </Group>
+                </Table.Td>
+                <Table.Td className="rfc-mono" title={repo.location}>
+                  {repo.location}
+                </Table.Td>
+                <Table.Td>
+                  <Badge size="xs" color={KIND_COLOR[repo.kind]} variant="light">
+                    {t(`repos.kinds.${repo.kind}`)}
+                  </Badge>
+                </Table.Td>
+                <Table.Td title={host?.address ?? repo.hostId}>{host?.name ?? repo.hostId}</Table.Td>
+                <Table.Td>{repo.business ?? <Text span size="xs" c="dimmed">—</Text>}</Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </div>
+  );
+}
+
+export function RepositoriesScreen() {
+  const { t } = useTranslation();
+  const repos = useRepos();
+  const hosts = useHosts();
+  const selectedRepoId = useUiStore((s) => s.selectedRepoId);
+  const selectRepo = useUiStore((s) => s.selectRepo);
+
+  const hostMap = useMemo(() => new Map((hosts.data ?? []).map((h) => [h.id, h])), [hosts.data]);
+  const selected = repos.data?.find((r) => r.id === selectedRepoId) ?? null;
+
+  // Keep a valid selection: the remembered repository if it still exists, else the first one.
+  useEffect(() => {
+    if (!repos.data) return;
+    if (!repos.data.some((r) => r.id === selectedRepoId)) selectRepo(repos.data[0]?.id ?? null);
+  }, [repos.data, selectedRepoId, selectRepo]);
+
+  return (
+    <Stack p="sm" gap="xs" style={{ flex: 1, minHeight: 0 }} data-testid="screen-repositories">
+      <Group justify="space-between" gap="xs">
+        <Title order={2} size="h6">
+          {t('repos.title')}
+        </Title>
+        {repos.data && (
+          <Text size="xs" c="dimmed" data-testid="repos-count">
+            {t('repos.count', { count: repos.data.length })}
+          </Text>
+        )}
+      </Group>
+      {repos.isPending ? (
+        <Stack gap={4} aria-busy="true">
+          <Text size="xs" c="dimmed">
+            {t('repos.loading')}
+          </Text>
+          {[0, 1, 2].map((i) => (
+            <Skeleton key={i} height={22} />
+          ))}
+        </Stack>
+      ) : repos.isError ? (
+        <ErrorAlert error={repos.error} title={t('repos.loadFailed')} onRetry={() => void repos.refetch()} />
+      ) : repos.data.length === 0 ? (
+        <Paper withBorder p="md">
+          <Text size="sm" fw={500}>
+            {t('repos.emptyTitle')}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {t('repos.emptyBody')}
+          </Text>
+        </Paper>
+      ) : (
+        <ReposTable repos={repos.data} hosts={hostMap} />
+      )}
+      {hosts.isError && <ErrorAlert error={hosts.error} title={t('repos.hostsFailed')} />}
+      {selected && <SnapshotsPanel repo={selected} />}
+    </Stack>
+  );
+}

@@ -1,0 +1,200 @@
+/**
+ * `snapshots.diff` between two snapshots: statistics, then every change
+ * (virtualized, filterable by path and by kind).
+ */
+import { useMemo, useRef, useState } from 'react';
+import { Alert, Badge, Chip, Group, Paper, SimpleGrid, Skeleton, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import { IconSearch } from '@tabler/icons-react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useTranslation } from 'react-i18next';
+import { displaySafe, formatBytes, formatCount, type DiffModifier, type Snapshot } from '../../../../shared';
+import { CommandLine } from '../../components/CommandLine';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { LocalTime } from '../../components/LocalTime';
+import { useDiff } from '../../queries/hooks';
+import { countModifiers, filterChanges, MODIFIERS } from './diffModel';
+
+const ROW = 24;
+
+export const MODIFIER_STYLE: Record<DiffModifier, { color: string; label: string }> = {
+  '+': { color: 'green', label: '+' },
+  '-': { color: 'red', label: '−' },
+  M: { color: 'blue', label: 'M' },
+  T: { color: 'grape', label: 'T' },
+  U: { color: 'yellow', label: 'U' },
+  '?': { color: 'gray', label: '?' },
+};
+
+export function ModifierBadge({ modifier }: { modifier: DiffModifier }) {
+  const { t } = useTranslation();
+  const s = MODIFIER_STYLE[modifier];
+  return (
+    <Tooltip label={t(`diff.modifiers.${modifier === '+' ? 'added' : modifier === '-' ? 'removed' : modifier === '?' ? 'unknown' : modifier}`)}>
+      <Badge size="xs" color={s.color} variant="light" w={22} px={0} style={{ flexShrink: 0 }} data-modifier={modifier} radius="xs">
+        {s.label}
+      </Badge>
+    </Tooltip>
+  );
+}
+
+function Stat({ label, value, color, testId }: { label: string; value: string; color?: string; testId: string }) {
+  return (
+    <Paper withBorder px="xs" py={4}>
+      <Text size="10px" c="dimmed" tt="uppercase" fw={600} lts={0.3}>
+        {label}
+      </Text>
+      <Text size="sm" fw={600} c={color} data-testid={testId}>
+        {value}
+      </Text>
+    </Paper>
+  );
+}
+
+export function DiffView({ repoId, from, to }: { repoId: string; from: Snapshot; to: Snapshot }) {
+  const { t } = useTranslation();
+  const diff = useDiff(repoId, from.id, to.id);
+  const [text, setText] = useState('');
+  const [kinds, setKinds] = useState<string[]>([]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const changes = diff.data?.changes;
+  const counts = useMemo(() => countModifiers(changes ?? []), [changes]);
+  const shown = useMemo(
+    () => filterChanges(changes ?? [], text, new Set(kinds as DiffModifier[])),
+    [changes, text, kinds],
+  );
+
+  const virtualizer = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW,
+    overscan: 20,
+  });
+
+  const direction = (
+    <Group gap={6} wrap="nowrap" data-testid="diff-direction">
+      <Text size="xs" c="dimmed">
+        {t('diff.from')}
+      </Text>
+      <Text size="xs" ff="monospace" fw={600}>
+        {from.shortId}
+      </Text>
+      <LocalTime iso={from.time} size="xs" />
+      <Text size="xs" c="dimmed">
+        → {t('diff.to')}
+      </Text>
+      <Text size="xs" ff="monospace" fw={600}>
+        {to.shortId}
+      </Text>
+      <LocalTime iso={to.time} size="xs" />
+    </Group>
+  );
+
+  if (diff.isPending) {
+    return (
+      <Stack gap={6} data-testid="diff-loading" aria-busy="true">
+        {direction}
+        <Text size="xs" c="dimmed">
+          {t('diff.loading')}
+        </Text>
+        <SimpleGrid cols={6} spacing={6}>
+          {Array.from({ length: 6 }, (_, i) => (
+            <Skeleton key={i} height={44} />
+          ))}
+        </SimpleGrid>
+        {Array.from({ length: 6 }, (_, i) => (
+          <Skeleton key={i} height={18} />
+        ))}
+      </Stack>
+    );
+  }
+  if (diff.isError) return <Stack gap={6}>{direction}<ErrorAlert error={diff.error} title={t('diff.failed')} onRetry={() => void diff.refetch()} /></Stack>;
+
+  const { stats, truncated, command } = diff.data;
+  return (
+    <Stack gap={6} style={{ flex: 1, minHeight: 0 }} data-testid="diff-view">
+      {direction}
+      <CommandLine command={command} testId="diff-command" />
+      <SimpleGrid cols={{ base: 3, lg: 6 }} spacing={6} data-testid="diff-stats">
+        <Stat label={t('diff.stats.changes')} value={formatCount(changes?.length)} testId="diff-stat-changes" />
+        <Stat label={t('diff.stats.changedFiles')} value={formatCount(stats?.changedFiles)} testId="diff-stat-changed-files" />
+        <Stat label={t('diff.stats.filesAdded')} value={formatCount(stats?.added.files)} color="green" testId="diff-stat-files-added" />
+        <Stat label={t('diff.stats.filesRemoved')} value={formatCount(stats?.removed.files)} color="red" testId="diff-stat-files-removed" />
+        <Stat label={t('diff.stats.bytesAdded')} value={formatBytes(stats?.added.bytes)} color="green" testId="diff-stat-bytes-added" />
+        <Stat label={t('diff.stats.bytesRemoved')} value={formatBytes(stats?.removed.bytes)} color="red" testId="diff-stat-bytes-removed" />
+      </SimpleGrid>
+      {!stats && (
+        <Text size="xs" c="dimmed">
+          {t('diff.noStats')}
+        </Text>
+      )}
+      {truncated && (
+        <Alert color="yellow" variant="light" py={6} data-testid="diff-truncated">
+          <Text size="xs">{t('diff.truncated', { count: changes?.length ?? 0 })}</Text>
+        </Alert>
+      )}
+      <Group gap={6} wrap="wrap">
+        <TextInput
+          aria-label={t('diff.filterPath')}
+          placeholder={t('diff.filterPath')}
+          leftSection={<IconSearch size={14} />}
+          value={text}
+          onChange={(e) => setText(e.currentTarget.value)}
+          w={260}
+          data-testid="diff-filter"
+        />
+        <Chip.Group multiple value={kinds} onChange={setKinds}>
+          <Group gap={4} role="group" aria-label={t('diff.filterKinds')}>
+            {MODIFIERS.filter((m) => counts[m] > 0 || kinds.includes(m)).map((m) => (
+              <Chip key={m} value={m} size="xs" variant="light" color={MODIFIER_STYLE[m].color} data-testid={`diff-kind-${m === '-' ? 'minus' : m === '+' ? 'plus' : m}`}>
+                {MODIFIER_STYLE[m].label} {formatCount(counts[m])}
+              </Chip>
+            ))}
+          </Group>
+        </Chip.Group>
+        <Text size="xs" c="dimmed" data-testid="diff-shown">
+          {t('diff.shown', { shown: shown.length, count: changes?.length ?? 0 })}
+        </Text>
+      </Group>
+      <div className="rfc-scroller" ref={scrollRef} data-testid="diff-scroller">
+        {shown.length === 0 ? (
+          <Text size="xs" c="dimmed" ta="center" py="md" data-testid="diff-empty">
+            {changes?.length ? t('diff.noMatch') : t('diff.identical')}
+          </Text>
+        ) : (
+          <div role="list" aria-label={t('diff.listLabel')} style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((v) => {
+              const c = shown[v.index];
+              if (!c) return null;
+              const path = displaySafe(c.path);
+              return (
+                <div
+                  key={`${c.modifier}${c.path}`}
+                  role="listitem"
+                  className="rfc-list-row"
+                  data-testid="diff-change"
+                  data-modifier={c.modifier}
+                  data-path={c.path}
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    left: 0,
+                    right: 0,
+                    height: ROW,
+                    transform: `translateY(${v.start}px)`,
+                    gridTemplateColumns: '22px minmax(0, 1fr)',
+                  }}
+                >
+                  <ModifierBadge modifier={c.modifier} />
+                  <span className="rfc-mono" title={path}>
+                    {path}
+                  </span>
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+    </Stack>
+  );
+}

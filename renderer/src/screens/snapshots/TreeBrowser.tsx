@@ -1,0 +1,288 @@
+/**
+ * A snapshot's file tree, loaded one directory at a time with
+ * `snapshots.ls` as the user expands it. Rows are virtualized, names are
+ * hostile input: rendered as text (React escapes) after displaySafe.
+ */
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { ActionIcon, Group, Loader, Stack, Text } from '@mantine/core';
+import { IconChevronDown, IconChevronRight, IconFile, IconFolder, IconFolderOpen, IconLink, IconQuestionMark } from '@tabler/icons-react';
+import { useQueries } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useTranslation } from 'react-i18next';
+import { displaySafe, formatBytes, formatCount, type LsNode, type Snapshot } from '../../../../shared';
+import { useClient } from '../../client/ClientContext';
+import { CommandLine } from '../../components/CommandLine';
+import { describeError } from '../../components/describeError';
+import { LocalTime } from '../../components/LocalTime';
+import { lsQueryOptions } from '../../queries/hooks';
+import { ancestorsOf, flattenTree, parentPath, permissionsString, type LsState, type TreeRow } from './treeModel';
+
+const ROW = 26;
+const GRID = 'minmax(0, 1fr) 90px 150px 96px';
+
+function NodeIcon({ node, expanded }: { node: LsNode; expanded: boolean }) {
+  const color = 'var(--mantine-color-dimmed)';
+  if (node.type === 'dir')
+    return expanded ? <IconFolderOpen size={14} color="var(--mantine-color-indigo-5)" /> : <IconFolder size={14} color="var(--mantine-color-indigo-5)" />;
+  if (node.type === 'symlink') return <IconLink size={14} color={color} />;
+  if (node.type === 'file') return <IconFile size={14} color={color} />;
+  return <IconQuestionMark size={14} color={color} />;
+}
+
+function rowKey(row: TreeRow): string {
+  return row.kind === 'node' ? `n:${row.node.path}` : `${row.kind}:${row.path}`;
+}
+
+export function TreeBrowser({ repoId, snapshot }: { repoId: string; snapshot: Snapshot }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const initialExpanded = useMemo(
+    () => (snapshot.paths.length <= 3 ? snapshot.paths.flatMap(ancestorsOf) : []),
+    [snapshot.paths],
+  );
+  const [expanded, setExpanded] = useState<Set<string>>(() => new Set(initialExpanded));
+  const [selected, setSelected] = useState<string | null>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    setExpanded(new Set(initialExpanded));
+    setSelected(null);
+  }, [snapshot.id, initialExpanded]);
+
+  const paths = useMemo(() => ['/', ...[...expanded].sort()], [expanded]);
+  const results = useQueries({ queries: paths.map((p) => lsQueryOptions(client.call, repoId, snapshot.id, p)) });
+
+  const listings = useMemo(() => {
+    const map = new Map<string, LsState>();
+    paths.forEach((p, i) => {
+      const r = results[i];
+      if (!r || r.isPending) map.set(p, { status: 'pending' });
+      else if (r.isError) map.set(p, { status: 'error', error: r.error });
+      else map.set(p, { status: 'success', nodes: r.data.nodes });
+    });
+    return map;
+  }, [paths, results]);
+
+  const rows = useMemo(() => flattenTree('/', listings, expanded), [listings, expanded]);
+  const selectedIndex = selected ? rows.findIndex((r) => r.kind === 'node' && r.node.path === selected) : -1;
+  const selectedRow = rows[selectedIndex];
+
+  // The command shown is the listing of the directory the user is looking at.
+  const commandPath =
+    selectedRow?.kind === 'node'
+      ? selectedRow.node.type === 'dir' && selectedRow.expanded
+        ? selectedRow.node.path
+        : parentPath(selectedRow.node.path)
+      : '/';
+  const commandResult = results[paths.indexOf(commandPath)] ?? results[0];
+  const command = commandResult?.data?.command;
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW,
+    overscan: 20,
+  });
+
+  const toggle = (path: string, open?: boolean) =>
+    setExpanded((prev) => {
+      const next = new Set(prev);
+      const willOpen = open ?? !next.has(path);
+      if (willOpen) next.add(path);
+      else for (const p of prev) if (p === path || p.startsWith(`${path}/`)) next.delete(p);
+      return next;
+    });
+
+  const selectIndex = (i: number) => {
+    const row = rows[i];
+    if (row?.kind === 'node') {
+      setSelected(row.node.path);
+      virtualizer.scrollToIndex(i, { align: 'auto' });
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const nodeIndexes = rows.flatMap((r, i) => (r.kind === 'node' ? [i] : []));
+    if (nodeIndexes.length === 0) return;
+    const pos = nodeIndexes.indexOf(selectedIndex);
+    const row = selectedRow?.kind === 'node' ? selectedRow : null;
+    switch (e.key) {
+      case 'ArrowDown':
+        selectIndex(nodeIndexes[pos < 0 ? 0 : Math.min(nodeIndexes.length - 1, pos + 1)] ?? 0);
+        break;
+      case 'ArrowUp':
+        selectIndex(nodeIndexes[pos < 0 ? 0 : Math.max(0, pos - 1)] ?? 0);
+        break;
+      case 'Home':
+        selectIndex(nodeIndexes[0] ?? 0);
+        break;
+      case 'End':
+        selectIndex(nodeIndexes[nodeIndexes.length - 1] ?? 0);
+        break;
+      case 'ArrowRight':
+        if (row?.node.type === 'dir') {
+          if (!row.expanded) toggle(row.node.path, true);
+          else selectIndex(nodeIndexes[pos + 1] ?? selectedIndex);
+        }
+        break;
+      case 'ArrowLeft':
+        if (row?.node.type === 'dir' && row.expanded) toggle(row.node.path, false);
+        else if (row) {
+          const parent = parentPath(row.node.path);
+          const i = rows.findIndex((r) => r.kind === 'node' && r.node.path === parent);
+          if (i >= 0) selectIndex(i);
+        }
+        break;
+      case 'Enter':
+      case ' ':
+        if (row?.node.type === 'dir') toggle(row.node.path);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  const rootState = listings.get('/');
+  const loadingCount = results.filter((r) => r.isFetching).length;
+
+  return (
+    <Stack gap={6} style={{ flex: 1, minHeight: 0 }} data-testid="tree-browser">
+      <Group justify="space-between" gap="xs" wrap="nowrap">
+        <CommandLine command={command} testId="ls-command" />
+        {loadingCount > 0 && (
+          <Group gap={4} wrap="nowrap" data-testid="tree-loading">
+            <Loader size={12} />
+            <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+              {t('tree.loadingDirs', { count: loadingCount })}
+            </Text>
+          </Group>
+        )}
+      </Group>
+      <div className="rfc-scroller" ref={scrollRef}>
+        <div className="rfc-list-row rfc-list-header" style={{ gridTemplateColumns: GRID, height: ROW }} role="presentation">
+          <span>{t('tree.columns.name')}</span>
+          <span style={{ textAlign: 'right' }}>{t('tree.columns.size')}</span>
+          <span>{t('tree.columns.mtime')}</span>
+          <span>{t('tree.columns.permissions')}</span>
+        </div>
+        {rootState?.status === 'pending' ? (
+          <Text size="xs" c="dimmed" p="xs">
+            {t('tree.loadingRoot')}
+          </Text>
+        ) : (
+          <div
+            role="tree"
+            aria-label={t('tree.label', { id: snapshot.shortId })}
+            tabIndex={0}
+            className="rfc-tree"
+            onKeyDown={onKeyDown}
+            onFocus={() => selectedIndex < 0 && selectIndex(rows.findIndex((r) => r.kind === 'node'))}
+            aria-activedescendant={selectedIndex >= 0 ? `tree-row-${selectedIndex}` : undefined}
+            style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+            data-testid="tree"
+          >
+            {virtualizer.getVirtualItems().map((v) => {
+              const row = rows[v.index];
+              if (!row) return null;
+              const style = {
+                position: 'absolute' as const,
+                top: 0,
+                left: 0,
+                right: 0,
+                height: ROW,
+                transform: `translateY(${v.start}px)`,
+                gridTemplateColumns: GRID,
+              };
+              const indent = (row.level - 1) * 16;
+              if (row.kind !== 'node') {
+                const text =
+                  row.kind === 'loading'
+                    ? t('tree.loadingDir')
+                    : row.kind === 'empty'
+                      ? t('tree.emptyDir')
+                      : describeError(row.error, t).line;
+                return (
+                  <div
+                    key={rowKey(row)}
+                    className="rfc-list-row"
+                    style={style}
+                    role="treeitem"
+                    aria-level={row.level}
+                    aria-disabled
+                    data-testid={`tree-${row.kind}`}
+                  >
+                    <Text size="xs" c={row.kind === 'error' ? 'red' : 'dimmed'} fs="italic" style={{ paddingLeft: indent + 22, gridColumn: '1 / -1' }} truncate>
+                      {text}
+                    </Text>
+                  </div>
+                );
+              }
+              const { node } = row;
+              const isDir = node.type === 'dir';
+              const name = displaySafe(node.name);
+              return (
+                <div
+                  key={rowKey(row)}
+                  id={`tree-row-${v.index}`}
+                  className="rfc-list-row rfc-tree-row"
+                  style={style}
+                  role="treeitem"
+                  aria-level={row.level}
+                  aria-setsize={row.setSize}
+                  aria-posinset={row.posInSet}
+                  aria-expanded={isDir ? row.expanded : undefined}
+                  aria-selected={node.path === selected}
+                  aria-label={name}
+                  data-testid="tree-node"
+                  data-path={node.path}
+                  data-type={node.type}
+                  onClick={() => setSelected(node.path)}
+                  onDoubleClick={() => isDir && toggle(node.path)}
+                >
+                  <Group gap={4} wrap="nowrap" style={{ paddingLeft: indent, minWidth: 0 }}>
+                    {isDir ? (
+                      <ActionIcon
+                        variant="subtle"
+                        color="gray"
+                        size={18}
+                        tabIndex={-1}
+                        aria-label={row.expanded ? t('tree.collapse') : t('tree.expand')}
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          setSelected(node.path);
+                          toggle(node.path);
+                        }}
+                        data-testid="tree-toggle"
+                      >
+                        {row.expanded ? <IconChevronDown size={12} /> : <IconChevronRight size={12} />}
+                      </ActionIcon>
+                    ) : (
+                      <span style={{ width: 18, flexShrink: 0 }} />
+                    )}
+                    <NodeIcon node={node} expanded={row.expanded} />
+                    <Text size="xs" truncate title={name} className={isDir ? undefined : 'rfc-mono'} fw={isDir ? 500 : 400}>
+                      {name}
+                    </Text>
+                    {node.type === 'symlink' && node.linkTarget !== undefined && (
+                      <Text size="xs" c="dimmed" truncate>
+                        → {displaySafe(node.linkTarget)}
+                      </Text>
+                    )}
+                  </Group>
+                  <Text size="xs" ta="right" title={node.size !== undefined ? `${formatCount(node.size)} B` : undefined}>
+                    {isDir ? '' : formatBytes(node.size)}
+                  </Text>
+                  <span>{node.mtime ? <LocalTime iso={node.mtime} size="xs" /> : ''}</span>
+                  <Text size="xs" className="rfc-mono" c="dimmed">
+                    {permissionsString(node)}
+                  </Text>
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+    </Stack>
+  );
+}
