@@ -8,6 +8,7 @@
 
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 
 // Vitest re-evaluates this module for every test file in the same worker
 // process; keep one registry (and one set of exit handlers) per process.
@@ -106,14 +107,12 @@ function killAllNow(): void {
 if (firstLoad) {
   process.on('exit', killAllNow);
 
-  // A signal would end the process without the 'exit' event; clean up, then
-  // re-raise it so the default behaviour (and exit status) is preserved.
-  // Only when nobody else (e.g. the test runner) handles that signal.
+  // A signal would end the process without the 'exit' event. When nobody
+  // else (e.g. the test runner) handles it, exit the conventional way
+  // (128 + signal number) so every 'exit' handler runs: this one and the
+  // temp-dir cleanup in tmp.ts.
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     if (process.listenerCount(sig) > 0) continue;
-    process.once(sig, () => {
-      killAllNow();
-      process.kill(process.pid, sig);
-    });
+    process.once(sig, () => process.exit(128 + (constants.signals[sig] ?? 0)));
   }
 }
