@@ -1,0 +1,474 @@
+/**
+ * Typed restic commands for one repository, run through a ProcessRunner
+ * (this machine or an SSH host). Plain Node: never imports electron.
+ *
+ * Rules every command follows:
+ * - `--json` wherever restic has it; output parsed leniently (messages.ts).
+ * - The repository goes in RESTIC_REPOSITORY, the password in
+ *   RESTIC_PASSWORD through secretEnv only: never in an argv, a log, an
+ *   error or the displayed command line.
+ * - User-supplied values are passed as `--flag=value` and paths after `--`,
+ *   so a name starting with `-` is never read as an option.
+ * - Failures are ConsoleErrors with a code from the closed set (exit-codes.ts).
+ */
+import { ConsoleError, type DiffChange, type DiffStats, type LsNode, type Snapshot } from '../../../shared';
+import type { ProcessRunner } from '../exec/process';
+import { shellAssignment, shellJoin } from '../exec/shell-quote';
+import { BackupOutputParser } from './backup-parser';
+import { classifyStderr, resticMessage } from './exit-codes';
+import { parseJsonDocument, type JsonLineEvent } from './jsonl';
+import {
+  CatConfigSchema,
+  DiffChangeMessageSchema,
+  DiffStatsMessageSchema,
+  LsNodeJsonSchema,
+  messageTypeOf,
+  parseInitOutput,
+  SnapshotGroupsJsonSchema,
+  SnapshotsJsonSchema,
+  toDiffChange,
+  toDiffStats,
+  toLsNode,
+  toRepoConfig,
+  toSnapshot,
+  type BackupItemError,
+  type BackupProgress,
+  type BackupSummary,
+  type RepoConfig,
+} from './messages';
+import { failureError, runRestic, type ResticRunResult } from './runner';
+import { parseVersionOutput, type ResticVersion } from './version';
+
+export type { BackupItemError, BackupProgress, BackupSummary, RepoConfig } from './messages';
+export { ResticVersion, type ResticFeature, type ResticVersionInfo } from './version';
+
+export interface ResticTarget {
+  /** LocalRunner or an SSH runner. */
+  runner: ProcessRunner;
+  /** 'restic' (looked up in PATH) or a path. */
+  binary: string;
+  /** RESTIC_REPOSITORY value; must contain no secrets (it is shown in command lines). */
+  repository: string;
+  /** Delivered as RESTIC_PASSWORD via secretEnv only, never argv. */
+  password: string;
+  /** Non-secret environment, e.g. AWS_DEFAULT_REGION, RESTIC_CACHE_DIR. */
+  env?: Record<string, string>;
+  /** Secret environment, e.g. AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
+  secretEnv?: Record<string, string>;
+}
+
+export interface CommandOptions {
+  signal?: AbortSignal;
+}
+
+export interface BackupOptions extends CommandOptions {
+  host?: string;
+  tags?: string[];
+  excludes?: string[];
+  /** Working directory for relative paths. */
+  cwd?: string;
+  /** restic's --time, e.g. "2026-11-21 04:29:14" (local time of the host). */
+  time?: string;
+  dryRun?: boolean;
+  /** Status updates; when given, restic reports progressFps times a second. */
+  onProgress?: (p: BackupProgress) => void;
+  /** Default 2 updates a second: enough for a progress bar, cheap over SSH. */
+  progressFps?: number;
+  /** Each file restic could not read (the backup continues; it ends with RESTIC_PARTIAL). */
+  onError?: (e: BackupItemError) => void;
+}
+
+/** `detail` of the RESTIC_PARTIAL error backup() throws on exit 3: a snapshot was made, some files are missing from it. */
+export interface PartialBackupDetail {
+  summary: BackupSummary | undefined;
+  errors: BackupItemError[];
+  errorCount: number;
+  command: string;
+  exitCode: number | null;
+  stderr: string;
+}
+
+export interface SnapshotsOptions extends CommandOptions {
+  host?: string;
+  paths?: string[];
+  tags?: string[];
+}
+
+export interface DiffOptions extends CommandOptions {
+  /** Called for every change, including those beyond `limit`. Throwing cancels the diff. */
+  onChange?: (c: DiffChange) => void;
+  /** Changes kept in the result (default 50 000); the rest are only passed to onChange. */
+  limit?: number;
+}
+
+export interface DiffResult {
+  changes: DiffChange[];
+  truncated: boolean;
+  stats?: DiffStats;
+}
+
+export const DEFAULT_DIFF_LIMIT = 50_000;
+
+/**
+ * Variables that would make restic ignore what the console passes (a
+ * password file instead of our RESTIC_PASSWORD, another repository, a
+ * host filter) if the console's own environment happened to set them.
+ * restic treats an empty value as unset.
+ */
+const NEUTRALIZED_ENV = ['RESTIC_PASSWORD_FILE', 'RESTIC_PASSWORD_COMMAND', 'RESTIC_REPOSITORY_FILE', 'RESTIC_HOST'] as const;
+
+/** A snapshot reference restic accepts: a hex id or prefix, or "latest". */
+const SNAPSHOT_REF_RE = /^(?:[0-9a-f]{1,64}|latest)$/;
+
+function assertSnapshotRef(ref: string): void {
+  if (!SNAPSHOT_REF_RE.test(ref)) {
+    throw new ConsoleError('BAD_REQUEST', `Not a snapshot id: ${JSON.stringify(ref)} (expected hex digits or "latest").`);
+  }
+}
+
+/**
+ * Normalizes an absolute path inside a snapshot: "/a//b/./c/" → "/a/b/c".
+ * ".." is refused rather than resolved: the UI never builds it, so seeing
+ * it means someone is probing.
+ */
+export function normalizeSnapshotDir(dir: string): string {
+  if (!dir.startsWith('/')) throw new ConsoleError('BAD_REQUEST', `A directory in a snapshot must be absolute: ${JSON.stringify(dir)}.`);
+  if (dir.includes('\0')) throw new ConsoleError('BAD_REQUEST', 'A path must not contain NUL.');
+  const parts = dir.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.includes('..')) throw new ConsoleError('BAD_REQUEST', `".." is not allowed in a snapshot path: ${JSON.stringify(dir)}.`);
+  return `/${parts.join('/')}`;
+}
+
+/** Parent directory of a normalized snapshot path ("/a/b" → "/a", "/a" → "/"). */
+export function parentDir(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+/** `--name=value` for each value: values starting with "-" cannot be mistaken for options. */
+function flagValues(name: string, values: readonly string[] | undefined): string[] {
+  return (values ?? []).map((v) => `--${name}=${v}`);
+}
+
+function assertNoComma(kind: string, values: readonly string[] | undefined): void {
+  // restic splits --tag values on commas: "a,b" would become two tags.
+  for (const v of values ?? []) {
+    if (v.includes(',')) throw new ConsoleError('INVALID_NAME', `A ${kind} must not contain a comma: ${JSON.stringify(v)}.`);
+  }
+}
+
+function invalidOutput(what: string, display: string, extra?: Record<string, unknown>): ConsoleError {
+  return new ConsoleError('RESTIC_OUTPUT_INVALID', `restic printed output the console could not use (${what}).`, {
+    command: display,
+    ...extra,
+  });
+}
+
+/** Keeps a few stray lines and parse problems for error details, bounded. */
+class OutputNotes {
+  readonly problems: string[] = [];
+  readonly text: string[] = [];
+  note(ev: JsonLineEvent): void {
+    if (ev.kind === 'text') {
+      if (this.text.length < 20) this.text.push(ev.text.slice(0, 500));
+    } else if (ev.kind !== 'json') {
+      if (this.problems.length < 20) {
+        this.problems.push(ev.kind === 'oversize' ? `oversize line (${ev.length} chars)` : `${ev.kind}: ${ev.text.slice(0, 200)}`);
+      }
+    }
+  }
+}
+
+export class Restic {
+  private versionPromise: Promise<ResticVersion> | undefined;
+  private knownVersion: ResticVersion | undefined;
+
+  constructor(readonly target: ResticTarget) {}
+
+  // ------------------------------------------------------------ plumbing
+
+  private env(extra?: Record<string, string>): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const name of NEUTRALIZED_ENV) env[name] = '';
+    return { ...env, ...this.target.env, RESTIC_REPOSITORY: this.target.repository, ...extra };
+  }
+
+  private secretEnv(): Record<string, string> {
+    return { ...this.target.secretEnv, RESTIC_PASSWORD: this.target.password };
+  }
+
+  /**
+   * The equivalent shell command for the UI, POSIX-quoted. Secrets are
+   * never included: the password and every secretEnv name appear as
+   * NAME=*** so the user sees what must be set.
+   */
+  commandLine(args: string[]): string {
+    const parts = [shellAssignment('RESTIC_REPOSITORY', this.target.repository), 'RESTIC_PASSWORD=***'];
+    for (const name of Object.keys(this.target.secretEnv ?? {})) {
+      if (name !== 'RESTIC_PASSWORD') parts.push(`${shellAssignment(name, 'x').slice(0, -1)}***`);
+    }
+    for (const [name, value] of Object.entries(this.target.env ?? {})) {
+      if (name === 'RESTIC_REPOSITORY' || name === 'RESTIC_PASSWORD' || name in (this.target.secretEnv ?? {})) continue;
+      parts.push(shellAssignment(name, value));
+    }
+    return `${parts.join(' ')} ${shellJoin([this.target.binary, ...args])}`;
+  }
+
+  private run(
+    args: string[],
+    opts: {
+      signal?: AbortSignal;
+      cwd?: string;
+      env?: Record<string, string>;
+      collectStdout?: boolean;
+      onStdout?: (ev: JsonLineEvent) => void;
+      onStderr?: (ev: JsonLineEvent) => void;
+      withPassword?: boolean;
+    },
+  ): Promise<ResticRunResult> {
+    return runRestic({
+      runner: this.target.runner,
+      argv: [this.target.binary, ...args],
+      env: this.env(opts.env),
+      ...(opts.withPassword === false ? (this.target.secretEnv ? { secretEnv: this.target.secretEnv } : {}) : { secretEnv: this.secretEnv() }),
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.collectStdout ? { collectStdout: true } : {}),
+      ...(opts.onStdout ? { onStdout: opts.onStdout } : {}),
+      ...(opts.onStderr ? { onStderr: opts.onStderr } : {}),
+      ...(this.knownVersion ? { version: this.knownVersion } : {}),
+      display: this.commandLine(args),
+    });
+  }
+
+  /** Runs a command whose stdout is one JSON document; returns it parsed (not yet validated). */
+  private async document(args: string[], opts: CommandOptions & { withPassword?: boolean }): Promise<{ value: unknown; result: ResticRunResult }> {
+    const result = await this.run(args, { ...opts, collectStdout: true });
+    const display = this.commandLine(args);
+    if (result.failure) throw failureError(result, display);
+    const doc = parseJsonDocument(result.stdout);
+    if (!doc) throw invalidOutput('no JSON document on stdout', display, { stdout: result.stdout.slice(0, 2000) });
+    return { value: doc.value, result };
+  }
+
+  // ------------------------------------------------------------ commands
+
+  /** The binary's version; asked once per Restic instance (the text form before 0.17, JSON after). */
+  version(signal?: AbortSignal): Promise<ResticVersion> {
+    if (!this.versionPromise) {
+      const args = ['version', '--json'];
+      const p = (async () => {
+        const result = await this.run(args, { ...(signal ? { signal } : {}), collectStdout: true, withPassword: false });
+        const display = this.commandLine(args);
+        if (result.failure) throw failureError(result, display);
+        const v = parseVersionOutput(result.stdout);
+        if (!v) throw invalidOutput('unrecognised `restic version` output', display, { stdout: result.stdout.slice(0, 500) });
+        this.knownVersion = v;
+        return v;
+      })();
+      // Failures are not cached: the next call asks again (binary installed meanwhile, cancelled call).
+      p.catch(() => {
+        if (this.versionPromise === p) this.versionPromise = undefined;
+      });
+      this.versionPromise = p;
+    }
+    return this.versionPromise;
+  }
+
+  /** The repository's config: the cheap "does it exist, is the password right" probe. */
+  async catConfig(opts: CommandOptions = {}): Promise<RepoConfig> {
+    const args = ['cat', 'config', '--json'];
+    const { value } = await this.document(args, opts);
+    const parsed = CatConfigSchema.safeParse(value);
+    if (!parsed.success) throw invalidOutput('cat config', this.commandLine(args), { issues: parsed.error.issues.slice(0, 5) });
+    return toRepoConfig(parsed.data);
+  }
+
+  /**
+   * Creates the repository. `id` is the full id from 0.15 on, a 10-digit
+   * prefix on 0.14 (text output). An existing repository is CONFLICT.
+   */
+  async init(opts: CommandOptions & { repositoryVersion?: 1 | 2 | 'latest' } = {}): Promise<{ id?: string }> {
+    const args = ['init', '--json', ...(opts.repositoryVersion !== undefined ? [`--repository-version=${opts.repositoryVersion}`] : [])];
+    const result = await this.run(args, { ...(opts.signal ? { signal: opts.signal } : {}), collectStdout: true });
+    if (result.failure) throw failureError(result, this.commandLine(args));
+    return parseInitOutput(result.stdout);
+  }
+
+  /**
+   * Backs up `paths`. Resolves with restic's summary on success (exit 0).
+   * Exit 3 (some files could not be read, but a snapshot was made) throws
+   * RESTIC_PARTIAL whose detail is a PartialBackupDetail with the summary.
+   */
+  async backup(paths: string[], opts: BackupOptions = {}): Promise<BackupSummary> {
+    if (paths.length === 0) throw new ConsoleError('BAD_REQUEST', 'Nothing to back up: no paths given.');
+    if (opts.host !== undefined && opts.host.length === 0) throw new ConsoleError('INVALID_NAME', 'The host name must not be empty.');
+    assertNoComma('tag', opts.tags);
+    const wantProgress = opts.onProgress !== undefined;
+    const args = [
+      'backup',
+      '--json',
+      ...(wantProgress ? [] : ['--quiet']),
+      ...(opts.host !== undefined ? [`--host=${opts.host}`] : []),
+      ...flagValues('tag', opts.tags),
+      ...flagValues('exclude', opts.excludes),
+      ...(opts.time !== undefined ? [`--time=${opts.time}`] : []),
+      ...(opts.dryRun ? ['--dry-run'] : []),
+      '--',
+      ...paths,
+    ];
+    const display = this.commandLine(args);
+    const parser = new BackupOutputParser();
+    const notes = new OutputNotes();
+    const handle = (ev: JsonLineEvent): void => {
+      notes.note(ev);
+      const out = parser.feed(ev);
+      if (out?.type === 'progress') opts.onProgress?.(out.progress);
+      else if (out?.type === 'error') opts.onError?.(out.error);
+    };
+    const result = await this.run(args, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+      ...(wantProgress ? { env: { RESTIC_PROGRESS_FPS: String(opts.progressFps ?? 2) } } : {}),
+      onStdout: handle,
+      onStderr: handle,
+    });
+    if (result.failure?.code === 'RESTIC_PARTIAL') {
+      const detail: PartialBackupDetail = {
+        summary: parser.summary,
+        errors: [...parser.itemErrors],
+        errorCount: parser.errorCount,
+        command: display,
+        exitCode: result.exit.code,
+        stderr: result.stderr.slice(-4096),
+      };
+      const first = parser.itemErrors[0];
+      const message = `Backup finished, but ${parser.errorCount || 'some'} item(s) could not be read${first ? ` (first: ${first.message})` : ''}.`;
+      throw new ConsoleError('RESTIC_PARTIAL', message, detail);
+    }
+    if (result.failure) throw failureError(result, display, { errors: parser.itemErrors.slice(0, 20) });
+    if (!parser.summary) throw invalidOutput('backup printed no summary', display, { problems: notes.problems, text: notes.text });
+    return parser.summary;
+  }
+
+  /** The repository's snapshots (optionally filtered), in restic's order (oldest first). */
+  async snapshots(opts: SnapshotsOptions = {}): Promise<Snapshot[]> {
+    assertNoComma('tag', opts.tags);
+    const args = [
+      'snapshots',
+      '--json',
+      ...(opts.host !== undefined ? [`--host=${opts.host}`] : []),
+      ...flagValues('path', opts.paths),
+      ...flagValues('tag', opts.tags),
+    ];
+    const { value } = await this.document(args, opts);
+    const flat = SnapshotsJsonSchema.safeParse(value);
+    if (flat.success) return flat.data.map(toSnapshot);
+    const grouped = SnapshotGroupsJsonSchema.safeParse(value);
+    if (grouped.success) return grouped.data.flatMap((g) => g.snapshots.map(toSnapshot));
+    throw invalidOutput('snapshots', this.commandLine(args), { issues: flat.error.issues.slice(0, 5) });
+  }
+
+  /**
+   * The direct children of `dir` in a snapshot. restic prints the snapshot,
+   * then `dir` itself (absent for "/"), then its children; the first two
+   * are dropped here. A directory the snapshot does not have is NOT_FOUND.
+   */
+  async ls(snapshotId: string, dir: string, opts: CommandOptions = {}): Promise<LsNode[]> {
+    assertSnapshotRef(snapshotId);
+    const wanted = normalizeSnapshotDir(dir);
+    const args = ['ls', '--json', '--', snapshotId, wanted];
+    const display = this.commandLine(args);
+    const children: LsNode[] = [];
+    let sawSnapshot = false;
+    let self: LsNode | undefined;
+    let badNodes = 0;
+    const notes = new OutputNotes();
+    const result = await this.run(args, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onStdout: (ev) => {
+        notes.note(ev);
+        if (ev.kind !== 'json') return;
+        const type = messageTypeOf(ev.value);
+        if (type === 'snapshot') {
+          sawSnapshot = true;
+          return;
+        }
+        if (type !== undefined && type !== 'node') return; // a future message type: not ours to show
+        const parsed = LsNodeJsonSchema.safeParse(ev.value);
+        if (!parsed.success) {
+          badNodes += 1;
+          return;
+        }
+        const node = toLsNode(parsed.data);
+        if (node.path === wanted) self = node;
+        else if (parentDir(node.path) === wanted) children.push(node);
+      },
+    });
+    if (result.failure) throw failureError(result, display);
+    if (!sawSnapshot) {
+      // 0.14 exits 0 after "Ignoring "deadbeef": no matching ID found for prefix …".
+      const code = classifyStderr(result.stderr);
+      if (code === 'SNAPSHOT_NOT_FOUND' || code === 'SNAPSHOT_AMBIGUOUS') {
+        throw new ConsoleError(code, resticMessage(result.stderr) ?? `Snapshot ${snapshotId} not found.`, {
+          command: display,
+          stderr: result.stderr.slice(-4096),
+        });
+      }
+      throw invalidOutput('ls printed no snapshot line', display, { problems: notes.problems, text: notes.text, stderr: result.stderr.slice(-2048) });
+    }
+    if (notes.problems.length > 0 || badNodes > 0) {
+      throw invalidOutput('ls', display, { problems: notes.problems, badNodes });
+    }
+    if (wanted !== '/') {
+      if (!self) throw new ConsoleError('NOT_FOUND', `Snapshot ${snapshotId} has no ${JSON.stringify(wanted)}.`, { command: display });
+      if (self.type !== 'dir') throw new ConsoleError('NOT_FOUND', `${JSON.stringify(wanted)} in snapshot ${snapshotId} is not a directory.`, { command: display });
+    }
+    return children;
+  }
+
+  /**
+   * What changed from snapshot `a` to `b`, streamed: memory stays bounded
+   * by `limit` however large the diff. `truncated` says changes were dropped.
+   */
+  async diff(a: string, b: string, opts: DiffOptions = {}): Promise<DiffResult> {
+    assertSnapshotRef(a);
+    assertSnapshotRef(b);
+    const limit = opts.limit ?? DEFAULT_DIFF_LIMIT;
+    const args = ['diff', '--json', '--', a, b];
+    const display = this.commandLine(args);
+    const changes: DiffChange[] = [];
+    let truncated = false;
+    let stats: DiffStats | undefined;
+    let badLines = 0;
+    const notes = new OutputNotes();
+    const result = await this.run(args, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onStdout: (ev) => {
+        notes.note(ev);
+        if (ev.kind !== 'json') return;
+        const type = messageTypeOf(ev.value);
+        if (type === 'change') {
+          const parsed = DiffChangeMessageSchema.safeParse(ev.value);
+          if (!parsed.success) {
+            badLines += 1;
+            return;
+          }
+          const change = toDiffChange(parsed.data);
+          opts.onChange?.(change);
+          if (changes.length < limit) changes.push(change);
+          else truncated = true;
+        } else if (type === 'statistics') {
+          const parsed = DiffStatsMessageSchema.safeParse(ev.value);
+          if (parsed.success) stats = toDiffStats(parsed.data);
+          else badLines += 1;
+        }
+      },
+    });
+    if (result.failure) throw failureError(result, display);
+    if (notes.problems.length > 0 || badLines > 0 || !stats) {
+      throw invalidOutput(stats ? 'diff' : 'diff printed no statistics', display, { problems: notes.problems, badLines });
+    }
+    return { changes, truncated, stats };
+  }
+}
