@@ -1,7 +1,10 @@
-import { AppShell, Badge, Group, NavLink, Skeleton, Text, Title, Tooltip } from '@mantine/core';
+import { useState } from 'react';
+import { Alert, AppShell, Badge, Group, NavLink, Skeleton, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { IconCamera, IconDatabase, IconShieldCheck } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import { describeError } from './components/describeError';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { ConsoleError } from '../../shared';
 import { SettingsMenu } from './components/SettingsMenu';
 import { useAppInfo } from './queries/hooks';
 import { useInvalidateEvents } from './queries/useInvalidateEvents';
@@ -49,6 +52,41 @@ function HeaderStatus() {
   );
 }
 
+/** Problems the core met while starting (e.g. no restic, so no demo fleet): shown once, dismissible. */
+function StartupIssues() {
+  const { t } = useTranslation();
+  const info = useAppInfo();
+  const [dismissed, setDismissed] = useState(false);
+  const issues = info.data?.startupIssues ?? [];
+  if (dismissed || issues.length === 0) return null;
+  return (
+    <Alert
+      color="yellow"
+      variant="light"
+      title={t('app.startupIssues', { count: issues.length })}
+      withCloseButton
+      closeButtonLabel={t('actions.dismiss')}
+      onClose={() => setDismissed(true)}
+      m="sm"
+      mb={0}
+      py={6}
+      data-testid="startup-issues"
+    >
+      <Stack gap={2}>
+        {issues.map((issue, i) => {
+          const d = describeError(ConsoleError.fromBody(issue), t);
+          return (
+            <Text key={i} size="xs">
+              {d.line}
+              {d.hint ? ` — ${d.hint}` : ''}
+            </Text>
+          );
+        })}
+      </Stack>
+    </Alert>
+  );
+}
+
 export function App() {
   const { t } = useTranslation();
   const screen = useUiStore((s) => s.screen);
@@ -84,6 +122,7 @@ export function App() {
         ))}
       </AppShell.Navbar>
       <AppShell.Main style={{ height: '100dvh', display: 'flex', flexDirection: 'column' }}>
+        <StartupIssues />
         <ErrorBoundary resetKey={screen}>
           {screen === 'repositories' ? <RepositoriesScreen /> : <SnapshotsScreen />}
         </ErrorBoundary>

@@ -15,7 +15,7 @@ export function LocalTime({ iso, size = 'sm' }: { iso: string; size?: 'xs' | 'sm
       multiline
       maw={360}
     >
-      <Text component="time" dateTime={iso} size={size} ff="monospace" style={{ whiteSpace: 'nowrap' }}>
+      <Text component="time" dateTime={iso} size={size} style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
         {formatLocalTime(iso)}
       </Text>
     </Tooltip>

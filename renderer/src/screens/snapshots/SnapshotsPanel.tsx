@@ -69,16 +69,6 @@ export function SnapshotsPanel({ repo }: { repo: Repo }) {
           </Button>
         </Group>
       </Group>
-      <SnapshotFiltersBar
-        ref={filterRef}
-        filters={filters}
-        facets={facets}
-        onChange={setFilters}
-        onReset={() => {
-          resetFilters();
-          tableRef.current?.focus();
-        }}
-      />
       {snapshots.isPending ? (
         <Stack gap={4} aria-busy="true" data-testid="snapshots-loading">
           <Text size="xs" c="dimmed">
@@ -92,6 +82,16 @@ export function SnapshotsPanel({ repo }: { repo: Repo }) {
         <ErrorAlert error={snapshots.error} title={t('snapshots.loadFailed', { name: repo.name })} onRetry={() => void snapshots.refetch()} />
       ) : (
         <>
+          <SnapshotFiltersBar
+            ref={filterRef}
+            filters={filters}
+            facets={facets}
+            onChange={setFilters}
+            onReset={() => {
+              resetFilters();
+              tableRef.current?.focus();
+            }}
+          />
           <CommandLine command={snapshots.data.command} testId="snapshots-command" />
           <SnapshotsTable
             ref={tableRef}

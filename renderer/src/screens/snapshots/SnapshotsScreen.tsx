@@ -224,8 +224,8 @@ export function SnapshotsScreen() {
                 }}
                 searchable
                 limit={300}
-                w={300}
                 leftSection={<IconArrowsDiff size={14} />}
+                w={360}
                 nothingFoundMessage={t('detail.nothingFound')}
                 data-testid="compare-select"
               />

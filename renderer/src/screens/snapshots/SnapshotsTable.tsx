@@ -96,7 +96,7 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
         sortDescFirst: true,
         filterFn: (row, _id, value: { from: string; to: string }) => matchesTimeRange(row.original, value.from, value.to),
         cell: ({ row }) => <LocalTime iso={row.original.time} size="xs" />,
-        meta: { width: 150 },
+        meta: { width: 148 },
       },
       {
         id: 'shortId',
