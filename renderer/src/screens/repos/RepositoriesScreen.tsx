@@ -49,9 +49,13 @@ function ReposTable({ repos, hosts }: { repos: Repo[]; hosts: Map<string, Host> 
                 tabIndex={0}
                 onClick={() => selectRepo(repo.id)}
                 onKeyDown={(e) => {
-                  if (e.key === 'ArrowDown') (e.preventDefault(), move(e.currentTarget, 1));
-                  else if (e.key === 'ArrowUp') (e.preventDefault(), move(e.currentTarget, -1));
-                  else if (e.key === 'Enter' || e.key === ' ') (e.preventDefault(), selectRepo(repo.id));
+                  if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+                    e.preventDefault();
+                    move(e.currentTarget, e.key === 'ArrowDown' ? 1 : -1);
+                  } else if (e.key === 'Enter' || e.key === ' ') {
+                    e.preventDefault();
+                    selectRepo(repo.id);
+                  }
                 }}
               >
                 <Table.Td>

@@ -123,7 +123,8 @@ export function SnapshotsScreen() {
   const setScreen = useUiStore((s) => s.setScreen);
   const snapshots = useSnapshots(repoId);
   const [tab, setTab] = useState<string | null>('files');
-  const [compareId, setCompareId] = useState<string | null>(null);
+  // The user's "Compare with…" choice, remembered for the snapshot it was made for.
+  const [compareChoice, setCompareChoice] = useState<{ for: string; id: string | null } | null>(null);
 
   useEffect(() => {
     if (repos.data && !repos.data.some((r) => r.id === repoId)) selectRepo(repos.data[0]?.id ?? null);
@@ -134,11 +135,9 @@ export function SnapshotsScreen() {
   const snapshot = (openId && newestFirst.find((s) => s.id === openId)) || newestFirst[0] || null;
   const options = useMemo(() => newestFirst.map((s) => ({ value: s.id, label: snapshotLabel(s) })), [newestFirst]);
 
-  // A new snapshot: compare with its natural predecessor by default.
-  useEffect(() => {
-    if (snapshot && list) setCompareId(defaultCompareTarget(snapshot, list)?.id ?? null);
-  }, [snapshot?.id, list]); // eslint-disable-line react-hooks/exhaustive-deps
-
+  // Until the user picks one, compare with the snapshot's natural predecessor.
+  const compareId =
+    snapshot && compareChoice?.for === snapshot.id ? compareChoice.id : snapshot && list ? (defaultCompareTarget(snapshot, list)?.id ?? null) : null;
   const other = compareId ? (newestFirst.find((s) => s.id === compareId) ?? null) : null;
   const pair = snapshot && other && other.id !== snapshot.id ? orderForDiff(other, snapshot) : null;
   const repo = repos.data?.find((r) => r.id === repoId);
@@ -219,7 +218,7 @@ export function SnapshotsScreen() {
                 data={options.filter((o) => o.value !== snapshot.id)}
                 value={compareId}
                 onChange={(v) => {
-                  setCompareId(v);
+                  setCompareChoice({ for: snapshot.id, id: v });
                   if (v) setTab('compare');
                 }}
                 searchable
@@ -231,7 +230,7 @@ export function SnapshotsScreen() {
               />
             </Group>
             <Tabs.Panel value="files" pt={6} style={{ flex: 1, minHeight: 0, display: tab === 'files' ? 'flex' : 'none', flexDirection: 'column' }}>
-              <TreeBrowser repoId={repoId} snapshot={snapshot} />
+              <TreeBrowser key={`${repoId}/${snapshot.id}`} repoId={repoId} snapshot={snapshot} />
             </Tabs.Panel>
             <Tabs.Panel value="compare" pt={6} style={{ flex: 1, minHeight: 0, display: tab === 'compare' ? 'flex' : 'none', flexDirection: 'column' }}>
               {pair ? (

@@ -3,7 +3,7 @@
  * `snapshots.ls` as the user expands it. Rows are virtualized, names are
  * hostile input: rendered as text (React escapes) after displaySafe.
  */
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { ActionIcon, Group, Loader, Stack, Text } from '@mantine/core';
 import { IconChevronDown, IconChevronRight, IconFile, IconFolder, IconFolderOpen, IconLink, IconQuestionMark } from '@tabler/icons-react';
 import { useQueries } from '@tanstack/react-query';
@@ -36,18 +36,12 @@ function rowKey(row: TreeRow): string {
 export function TreeBrowser({ repoId, snapshot }: { repoId: string; snapshot: Snapshot }) {
   const { t } = useTranslation();
   const client = useClient();
-  const initialExpanded = useMemo(
-    () => (snapshot.paths.length <= 3 ? snapshot.paths.flatMap(ancestorsOf) : []),
-    [snapshot.paths],
+  // Open the way down to what was backed up (the parent keys this component by snapshot).
+  const [expanded, setExpanded] = useState<Set<string>>(
+    () => new Set(snapshot.paths.length <= 3 ? snapshot.paths.flatMap(ancestorsOf) : []),
   );
-  const [expanded, setExpanded] = useState<Set<string>>(() => new Set(initialExpanded));
   const [selected, setSelected] = useState<string | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    setExpanded(new Set(initialExpanded));
-    setSelected(null);
-  }, [snapshot.id, initialExpanded]);
 
   const paths = useMemo(() => ['/', ...[...expanded].sort()], [expanded]);
   const results = useQueries({ queries: paths.map((p) => lsQueryOptions(client.call, repoId, snapshot.id, p)) });
