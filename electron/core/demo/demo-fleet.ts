@@ -4,7 +4,7 @@
  * several snapshots taken by real restic with changes between them, so
  * every screen (snapshot table, tree, diff) has something true to show.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ProcessRunner } from '../exec/process';
@@ -25,6 +25,17 @@ export interface DemoFleetOptions {
   now?: Date;
 }
 
+/** Deterministic incompressible bytes: real data for restic to store, the same on every run. */
+function pseudoRandom(seed: string, size: number): Buffer {
+  const chunks: Buffer[] = [];
+  let block = createHash('sha256').update(seed).digest();
+  for (let total = 0; total < size; total += block.length) {
+    chunks.push(block);
+    block = createHash('sha256').update(block).digest();
+  }
+  return Buffer.concat(chunks).subarray(0, size);
+}
+
 /** A file set that evolves between snapshots: step n adds, changes and removes files. */
 async function writeGeneration(root: string, step: number): Promise<void> {
   const app = path.join(root, 'app-data');
@@ -36,8 +47,12 @@ async function writeGeneration(root: string, step: number): Promise<void> {
   await fs.writeFile(path.join(app, 'config', 'app.yaml'), `listen: 127.0.0.1:8080\nworkers: ${2 + step}\nlog_level: info\n`);
   await fs.writeFile(path.join(app, 'README.txt'), 'Demo application data for restic-fleet-console.\n');
   for (let i = 0; i < 8 + step * 3; i++) {
-    // Pseudo-random content so deduplication leaves real data to add.
-    await fs.writeFile(path.join(app, 'uploads', '2026', `invoice-${String(i).padStart(4, '0')}.pdf`), randomBytes(2048 + i * 512));
+    // Stable content per invoice, so a step adds files instead of rewriting all of them.
+    await fs.writeFile(path.join(app, 'uploads', '2026', `invoice-${String(i).padStart(4, '0')}.pdf`), pseudoRandom(`invoice-${i}`, 2048 + i * 512));
+  }
+  if (step >= 3) {
+    // One corrected invoice, so the diff shows a modification too.
+    await fs.writeFile(path.join(app, 'uploads', '2026', 'invoice-0001.pdf'), pseudoRandom('invoice-1-corrected', 3000));
   }
   await fs.writeFile(path.join(app, 'uploads', 'quarterly report "Q3" — 报告.csv'), `region,revenue\neast,${100 + step}\nwest,${90 + step}\n`);
   await fs.writeFile(path.join(db, `orders-${step}.csv`), Array.from({ length: 200 }, (_, i) => `${i},${i * step},ok`).join('\n'));
