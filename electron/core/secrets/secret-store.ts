@@ -13,4 +13,8 @@ export interface SecretStore {
 /** Secret names by what they protect, so every module spells them the same way. */
 export const secretNames = {
   repoPassword: (repoId: string) => `repo:${repoId}:password`,
+  /** The SSH private key (OpenSSH or PEM text) the console logs in to a host with. */
+  hostPrivateKey: (hostId: string) => `host:${hostId}:ssh-key`,
+  /** The passphrase of that key, when it has one. */
+  hostKeyPassphrase: (hostId: string) => `host:${hostId}:ssh-key-passphrase`,
 } as const;
