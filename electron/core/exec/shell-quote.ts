@@ -22,11 +22,14 @@ export function shellQuote(arg: string): string {
  * quoted too when it contains `=`, which sh would read as an assignment.
  */
 export function shellJoin(argv: readonly string[]): string {
-  return argv.map((a, i) => (i === 0 && a.includes('=') ? `'${a.replace(/'/g, `'\\''`)}'` : shellQuote(a))).join(' ');
+  return argv
+    .map((a, i) => (i === 0 && a.includes('=') ? `'${a.replace(/'/g, `'\\''`)}'` : shellQuote(a)))
+    .join(' ');
 }
 
 /** `NAME=value` for a command line prefix; the name must be a valid variable name. */
 export function shellAssignment(name: string, value: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a valid environment variable name: ${JSON.stringify(name)}`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new Error(`not a valid environment variable name: ${JSON.stringify(name)}`);
   return `${name}=${shellQuote(value)}`;
 }

@@ -33,7 +33,12 @@ export type BackupEvent =
   /** Stray text ("data/x does not exist, skipping", "reading repository password from stdin"). */
   | { type: 'text'; text: string }
   /** A line that should have been JSON and was not (corrupt, cut off, or too long). */
-  | { type: 'problem'; problem: Exclude<JsonLineEvent['kind'], 'json' | 'text'>; text: string; error?: string };
+  | {
+      type: 'problem';
+      problem: Exclude<JsonLineEvent['kind'], 'json' | 'text'>;
+      text: string;
+      error?: string;
+    };
 
 /** How many per-file errors are kept in full; the rest are only counted. */
 const DEFAULT_MAX_ERRORS = 200;
@@ -66,7 +71,12 @@ export class BackupOutputParser {
   }
 
   private feedJson(value: unknown): BackupEvent {
-    const messageType = messageTypeOf(value);
+    let messageType = messageTypeOf(value);
+    // 0.14 prints the verbose "scan_finished" line with message_type "status";
+    // read as status it would reset the progress bar to 0 %.
+    if (messageType === 'status' && typeof (value as Record<string, unknown>).action === 'string') {
+      messageType = 'verbose_status';
+    }
     switch (messageType) {
       case 'status': {
         const r = BackupStatusMessageSchema.safeParse(value);
@@ -89,7 +99,10 @@ export class BackupOutputParser {
         return { type: 'error', error };
       }
       case 'verbose_status': {
-        const r = VerboseStatusMessageSchema.safeParse(value);
+        const r = VerboseStatusMessageSchema.safeParse({
+          ...(value as object),
+          message_type: 'verbose_status',
+        });
         if (!r.success) break;
         return {
           type: 'verbose',

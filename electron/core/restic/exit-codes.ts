@@ -54,7 +54,10 @@ const STDERR_PATTERNS: ReadonlyArray<readonly [ErrorCode, RegExp]> = [
   ['SNAPSHOT_AMBIGUOUS', /multiple IDs with prefix|prefix .* is ambiguous/i],
   // "no matching ID found for prefix "deadbeef"", 0.19 "snapshot filter (…): no snapshot found",
   // 0.14 "Ignoring "latest", no snapshot matched given filter (…)"
-  ['SNAPSHOT_NOT_FOUND', /no matching ID found for prefix|no snapshot found|no snapshot matched given filter/i],
+  [
+    'SNAPSHOT_NOT_FOUND',
+    /no matching ID found for prefix|no snapshot found|no snapshot matched given filter/i,
+  ],
   // init on an existing repository: "Fatal: create repository at … failed: config file already exists"
   ['CONFLICT', /config file already exists/i],
 ];
@@ -81,7 +84,11 @@ export function findExitError(stderr: string): { code: number; message: string }
     if (!t.startsWith('{') || !t.includes('exit_error')) continue;
     try {
       const doc = JSON.parse(t) as Record<string, unknown>;
-      if (doc.message_type === 'exit_error' && typeof doc.code === 'number' && typeof doc.message === 'string') {
+      if (
+        doc.message_type === 'exit_error' &&
+        typeof doc.code === 'number' &&
+        typeof doc.message === 'string'
+      ) {
         return { code: doc.code, message: doc.message };
       }
     } catch {

@@ -57,7 +57,9 @@ export class LineSplitter {
   /** Feeds one chunk; returns the lines it completed. */
   push(chunk: Buffer | Uint8Array | string): SplitLine[] {
     const text =
-      typeof chunk === 'string' ? chunk : this.decoder.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+      typeof chunk === 'string'
+        ? chunk
+        : this.decoder.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
     const out: SplitLine[] = [];
     let start = 0;
     for (;;) {

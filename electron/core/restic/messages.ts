@@ -189,7 +189,11 @@ export function describeResticError(error: unknown): string {
     if (typeof e.message === 'string') return e.message;
     if (typeof e.Op === 'string' && typeof e.Path === 'string') {
       const cause =
-        typeof e.Err === 'number' ? (ERRNO[e.Err] ?? `errno ${e.Err}`) : typeof e.Err === 'string' ? e.Err : describeResticError(e.Err);
+        typeof e.Err === 'number'
+          ? (ERRNO[e.Err] ?? `errno ${e.Err}`)
+          : typeof e.Err === 'string'
+            ? e.Err
+            : describeResticError(e.Err);
       return `${e.Op} ${e.Path}: ${cause}`;
     }
     const json = JSON.stringify(error);
@@ -247,8 +251,12 @@ export function toSnapshot(s: SnapshotJson): Snapshot {
       ...(s.summary.files_changed !== undefined ? { filesChanged: s.summary.files_changed } : {}),
       ...(s.summary.files_unmodified !== undefined ? { filesUnmodified: s.summary.files_unmodified } : {}),
       ...(s.summary.data_added !== undefined ? { dataAdded: s.summary.data_added } : {}),
-      ...(s.summary.total_files_processed !== undefined ? { totalFilesProcessed: s.summary.total_files_processed } : {}),
-      ...(s.summary.total_bytes_processed !== undefined ? { totalBytesProcessed: s.summary.total_bytes_processed } : {}),
+      ...(s.summary.total_files_processed !== undefined
+        ? { totalFilesProcessed: s.summary.total_files_processed }
+        : {}),
+      ...(s.summary.total_bytes_processed !== undefined
+        ? { totalBytesProcessed: s.summary.total_bytes_processed }
+        : {}),
     };
   }
   return {
@@ -401,5 +409,9 @@ export interface RepoConfig {
 }
 
 export function toRepoConfig(c: z.infer<typeof CatConfigSchema>): RepoConfig {
-  return { version: c.version, id: c.id, ...(c.chunker_polynomial ? { chunkerPolynomial: c.chunker_polynomial } : {}) };
+  return {
+    version: c.version,
+    id: c.id,
+    ...(c.chunker_polynomial ? { chunkerPolynomial: c.chunker_polynomial } : {}),
+  };
 }

@@ -115,14 +115,22 @@ export const DEFAULT_DIFF_LIMIT = 50_000;
  * host filter) if the console's own environment happened to set them.
  * restic treats an empty value as unset.
  */
-const NEUTRALIZED_ENV = ['RESTIC_PASSWORD_FILE', 'RESTIC_PASSWORD_COMMAND', 'RESTIC_REPOSITORY_FILE', 'RESTIC_HOST'] as const;
+const NEUTRALIZED_ENV = [
+  'RESTIC_PASSWORD_FILE',
+  'RESTIC_PASSWORD_COMMAND',
+  'RESTIC_REPOSITORY_FILE',
+  'RESTIC_HOST',
+] as const;
 
 /** A snapshot reference restic accepts: a hex id or prefix, or "latest". */
 const SNAPSHOT_REF_RE = /^(?:[0-9a-f]{1,64}|latest)$/;
 
 function assertSnapshotRef(ref: string): void {
   if (!SNAPSHOT_REF_RE.test(ref)) {
-    throw new ConsoleError('BAD_REQUEST', `Not a snapshot id: ${JSON.stringify(ref)} (expected hex digits or "latest").`);
+    throw new ConsoleError(
+      'BAD_REQUEST',
+      `Not a snapshot id: ${JSON.stringify(ref)} (expected hex digits or "latest").`,
+    );
   }
 }
 
@@ -132,11 +140,21 @@ function assertSnapshotRef(ref: string): void {
  * it means someone is probing.
  */
 export function normalizeSnapshotDir(dir: string): string {
-  if (!dir.startsWith('/')) throw new ConsoleError('BAD_REQUEST', `A directory in a snapshot must be absolute: ${JSON.stringify(dir)}.`);
+  if (!dir.startsWith('/'))
+    throw new ConsoleError(
+      'BAD_REQUEST',
+      `A directory in a snapshot must be absolute: ${JSON.stringify(dir)}.`,
+    );
   if (dir.includes('\0')) throw new ConsoleError('BAD_REQUEST', 'A path must not contain NUL.');
   const parts = dir.split('/').filter((p) => p !== '' && p !== '.');
-  if (parts.includes('..')) throw new ConsoleError('BAD_REQUEST', `".." is not allowed in a snapshot path: ${JSON.stringify(dir)}.`);
+  if (parts.includes('..'))
+    throw new ConsoleError('BAD_REQUEST', `".." is not allowed in a snapshot path: ${JSON.stringify(dir)}.`);
   return `/${parts.join('/')}`;
+}
+
+/** The path restic prints for entry `name` of directory `dir` (normalized). */
+export function childPath(dir: string, name: string): string {
+  return dir === '/' ? `/${name}` : `${dir}/${name}`;
 }
 
 /** Parent directory of a normalized snapshot path ("/a/b" → "/a", "/a" → "/"). */
@@ -153,15 +171,20 @@ function flagValues(name: string, values: readonly string[] | undefined): string
 function assertNoComma(kind: string, values: readonly string[] | undefined): void {
   // restic splits --tag values on commas: "a,b" would become two tags.
   for (const v of values ?? []) {
-    if (v.includes(',')) throw new ConsoleError('INVALID_NAME', `A ${kind} must not contain a comma: ${JSON.stringify(v)}.`);
+    if (v.includes(','))
+      throw new ConsoleError('INVALID_NAME', `A ${kind} must not contain a comma: ${JSON.stringify(v)}.`);
   }
 }
 
 function invalidOutput(what: string, display: string, extra?: Record<string, unknown>): ConsoleError {
-  return new ConsoleError('RESTIC_OUTPUT_INVALID', `restic printed output the console could not use (${what}).`, {
-    command: display,
-    ...extra,
-  });
+  return new ConsoleError(
+    'RESTIC_OUTPUT_INVALID',
+    `restic printed output the console could not use (${what}).`,
+    {
+      command: display,
+      ...extra,
+    },
+  );
 }
 
 /** Keeps a few stray lines and parse problems for error details, bounded. */
@@ -173,7 +196,11 @@ class OutputNotes {
       if (this.text.length < 20) this.text.push(ev.text.slice(0, 500));
     } else if (ev.kind !== 'json') {
       if (this.problems.length < 20) {
-        this.problems.push(ev.kind === 'oversize' ? `oversize line (${ev.length} chars)` : `${ev.kind}: ${ev.text.slice(0, 200)}`);
+        this.problems.push(
+          ev.kind === 'oversize'
+            ? `oversize line (${ev.length} chars)`
+            : `${ev.kind}: ${ev.text.slice(0, 200)}`,
+        );
       }
     }
   }
@@ -208,7 +235,8 @@ export class Restic {
       if (name !== 'RESTIC_PASSWORD') parts.push(`${shellAssignment(name, 'x').slice(0, -1)}***`);
     }
     for (const [name, value] of Object.entries(this.target.env ?? {})) {
-      if (name === 'RESTIC_REPOSITORY' || name === 'RESTIC_PASSWORD' || name in (this.target.secretEnv ?? {})) continue;
+      if (name === 'RESTIC_REPOSITORY' || name === 'RESTIC_PASSWORD' || name in (this.target.secretEnv ?? {}))
+        continue;
       parts.push(shellAssignment(name, value));
     }
     return `${parts.join(' ')} ${shellJoin([this.target.binary, ...args])}`;
@@ -230,7 +258,11 @@ export class Restic {
       runner: this.target.runner,
       argv: [this.target.binary, ...args],
       env: this.env(opts.env),
-      ...(opts.withPassword === false ? (this.target.secretEnv ? { secretEnv: this.target.secretEnv } : {}) : { secretEnv: this.secretEnv() }),
+      ...(opts.withPassword === false
+        ? this.target.secretEnv
+          ? { secretEnv: this.target.secretEnv }
+          : {}
+        : { secretEnv: this.secretEnv() }),
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.collectStdout ? { collectStdout: true } : {}),
@@ -242,12 +274,16 @@ export class Restic {
   }
 
   /** Runs a command whose stdout is one JSON document; returns it parsed (not yet validated). */
-  private async document(args: string[], opts: CommandOptions & { withPassword?: boolean }): Promise<{ value: unknown; result: ResticRunResult }> {
+  private async document(
+    args: string[],
+    opts: CommandOptions & { withPassword?: boolean },
+  ): Promise<{ value: unknown; result: ResticRunResult }> {
     const result = await this.run(args, { ...opts, collectStdout: true });
     const display = this.commandLine(args);
     if (result.failure) throw failureError(result, display);
     const doc = parseJsonDocument(result.stdout);
-    if (!doc) throw invalidOutput('no JSON document on stdout', display, { stdout: result.stdout.slice(0, 2000) });
+    if (!doc)
+      throw invalidOutput('no JSON document on stdout', display, { stdout: result.stdout.slice(0, 2000) });
     return { value: doc.value, result };
   }
 
@@ -258,11 +294,18 @@ export class Restic {
     if (!this.versionPromise) {
       const args = ['version', '--json'];
       const p = (async () => {
-        const result = await this.run(args, { ...(signal ? { signal } : {}), collectStdout: true, withPassword: false });
+        const result = await this.run(args, {
+          ...(signal ? { signal } : {}),
+          collectStdout: true,
+          withPassword: false,
+        });
         const display = this.commandLine(args);
         if (result.failure) throw failureError(result, display);
         const v = parseVersionOutput(result.stdout);
-        if (!v) throw invalidOutput('unrecognised `restic version` output', display, { stdout: result.stdout.slice(0, 500) });
+        if (!v)
+          throw invalidOutput('unrecognised `restic version` output', display, {
+            stdout: result.stdout.slice(0, 500),
+          });
         this.knownVersion = v;
         return v;
       })();
@@ -280,7 +323,8 @@ export class Restic {
     const args = ['cat', 'config', '--json'];
     const { value } = await this.document(args, opts);
     const parsed = CatConfigSchema.safeParse(value);
-    if (!parsed.success) throw invalidOutput('cat config', this.commandLine(args), { issues: parsed.error.issues.slice(0, 5) });
+    if (!parsed.success)
+      throw invalidOutput('cat config', this.commandLine(args), { issues: parsed.error.issues.slice(0, 5) });
     return toRepoConfig(parsed.data);
   }
 
@@ -289,8 +333,15 @@ export class Restic {
    * prefix on 0.14 (text output). An existing repository is CONFLICT.
    */
   async init(opts: CommandOptions & { repositoryVersion?: 1 | 2 | 'latest' } = {}): Promise<{ id?: string }> {
-    const args = ['init', '--json', ...(opts.repositoryVersion !== undefined ? [`--repository-version=${opts.repositoryVersion}`] : [])];
-    const result = await this.run(args, { ...(opts.signal ? { signal: opts.signal } : {}), collectStdout: true });
+    const args = [
+      'init',
+      '--json',
+      ...(opts.repositoryVersion !== undefined ? [`--repository-version=${opts.repositoryVersion}`] : []),
+    ];
+    const result = await this.run(args, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      collectStdout: true,
+    });
     if (result.failure) throw failureError(result, this.commandLine(args));
     return parseInitOutput(result.stdout);
   }
@@ -302,7 +353,8 @@ export class Restic {
    */
   async backup(paths: string[], opts: BackupOptions = {}): Promise<BackupSummary> {
     if (paths.length === 0) throw new ConsoleError('BAD_REQUEST', 'Nothing to back up: no paths given.');
-    if (opts.host !== undefined && opts.host.length === 0) throw new ConsoleError('INVALID_NAME', 'The host name must not be empty.');
+    if (opts.host !== undefined && opts.host.length === 0)
+      throw new ConsoleError('INVALID_NAME', 'The host name must not be empty.');
     assertNoComma('tag', opts.tags);
     const wantProgress = opts.onProgress !== undefined;
     const args = [
@@ -347,7 +399,11 @@ export class Restic {
       throw new ConsoleError('RESTIC_PARTIAL', message, detail);
     }
     if (result.failure) throw failureError(result, display, { errors: parser.itemErrors.slice(0, 20) });
-    if (!parser.summary) throw invalidOutput('backup printed no summary', display, { problems: notes.problems, text: notes.text });
+    if (!parser.summary)
+      throw invalidOutput('backup printed no summary', display, {
+        problems: notes.problems,
+        text: notes.text,
+      });
     return parser.summary;
   }
 
@@ -402,7 +458,8 @@ export class Restic {
         }
         const node = toLsNode(parsed.data);
         if (node.path === wanted) self = node;
-        else if (parentDir(node.path) === wanted) children.push(node);
+        // By name, not by cutting the path at its last "/": exact whatever the name holds.
+        else if (node.path === childPath(wanted, node.name)) children.push(node);
       },
     });
     if (result.failure) throw failureError(result, display);
@@ -415,14 +472,26 @@ export class Restic {
           stderr: result.stderr.slice(-4096),
         });
       }
-      throw invalidOutput('ls printed no snapshot line', display, { problems: notes.problems, text: notes.text, stderr: result.stderr.slice(-2048) });
+      throw invalidOutput('ls printed no snapshot line', display, {
+        problems: notes.problems,
+        text: notes.text,
+        stderr: result.stderr.slice(-2048),
+      });
     }
     if (notes.problems.length > 0 || badNodes > 0) {
       throw invalidOutput('ls', display, { problems: notes.problems, badNodes });
     }
     if (wanted !== '/') {
-      if (!self) throw new ConsoleError('NOT_FOUND', `Snapshot ${snapshotId} has no ${JSON.stringify(wanted)}.`, { command: display });
-      if (self.type !== 'dir') throw new ConsoleError('NOT_FOUND', `${JSON.stringify(wanted)} in snapshot ${snapshotId} is not a directory.`, { command: display });
+      if (!self)
+        throw new ConsoleError('NOT_FOUND', `Snapshot ${snapshotId} has no ${JSON.stringify(wanted)}.`, {
+          command: display,
+        });
+      if (self.type !== 'dir')
+        throw new ConsoleError(
+          'NOT_FOUND',
+          `${JSON.stringify(wanted)} in snapshot ${snapshotId} is not a directory.`,
+          { command: display },
+        );
     }
     return children;
   }
@@ -467,7 +536,10 @@ export class Restic {
     });
     if (result.failure) throw failureError(result, display);
     if (notes.problems.length > 0 || badLines > 0 || !stats) {
-      throw invalidOutput(stats ? 'diff' : 'diff printed no statistics', display, { problems: notes.problems, badLines });
+      throw invalidOutput(stats ? 'diff' : 'diff printed no statistics', display, {
+        problems: notes.problems,
+        badLines,
+      });
     }
     return { changes, truncated, stats };
   }

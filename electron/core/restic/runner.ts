@@ -166,9 +166,13 @@ export async function runRestic(inv: ResticInvocation): Promise<ResticRunResult>
   } catch (err) {
     if (err instanceof ProgramNotFoundError) throw missingError(program, inv.runner.target, inv.display);
     if (err instanceof ConsoleError) throw err;
-    throw new ConsoleError('RESTIC_FAILED', `Could not run restic: ${err instanceof Error ? err.message : String(err)}`, {
-      command: inv.display,
-    });
+    throw new ConsoleError(
+      'RESTIC_FAILED',
+      `Could not run restic: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        command: inv.display,
+      },
+    );
   } finally {
     inv.signal?.removeEventListener('abort', onOuterAbort);
   }
@@ -188,9 +192,13 @@ export async function runRestic(inv: ResticInvocation): Promise<ResticRunResult>
 
   if (inv.collectStdout && !docOverflow) docParts.push(stdoutDecoder.end());
   if (docOverflow) {
-    throw new ConsoleError('RESTIC_OUTPUT_INVALID', `restic printed more than ${maxDoc} characters where one JSON document was expected.`, {
-      command: inv.display,
-    });
+    throw new ConsoleError(
+      'RESTIC_OUTPUT_INVALID',
+      `restic printed more than ${maxDoc} characters where one JSON document was expected.`,
+      {
+        command: inv.display,
+      },
+    );
   }
 
   const aborted = inv.signal?.aborted ?? false;
@@ -206,7 +214,11 @@ export async function runRestic(inv: ResticInvocation): Promise<ResticRunResult>
 }
 
 /** The ConsoleError for a failed run, with the context a job log needs (no secrets). */
-export function failureError(result: ResticRunResult, display: string, extra?: Record<string, unknown>): ConsoleError {
+export function failureError(
+  result: ResticRunResult,
+  display: string,
+  extra?: Record<string, unknown>,
+): ConsoleError {
   const failure = result.failure ?? { code: 'RESTIC_FAILED' as const, message: 'restic failed.' };
   if (failure.code === 'CANCELLED') return cancelledError(display);
   return new ConsoleError(failure.code, failure.message, {

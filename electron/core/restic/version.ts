@@ -103,7 +103,12 @@ export class ResticVersion implements ResticVersionInfo {
 
   /** Plain data for the contract and logs (methods do not cross IPC). */
   toJSON(): ResticVersionInfo {
-    const plain: ResticVersionInfo = { major: this.major, minor: this.minor, patch: this.patch, raw: this.raw };
+    const plain: ResticVersionInfo = {
+      major: this.major,
+      minor: this.minor,
+      patch: this.patch,
+      raw: this.raw,
+    };
     if (this.suffix) plain.suffix = this.suffix;
     if (this.goVersion) plain.goVersion = this.goVersion;
     if (this.os) plain.os = this.os;
@@ -154,7 +159,11 @@ export function parseVersionOutput(stdout: string): ResticVersion | undefined {
   }
   const m = TEXT_RE.exec(stdout);
   if (!m) return undefined;
-  const rawLine = stdout.split('\n').find((l) => TEXT_RE.test(l))?.trim() ?? stdout.trim();
+  const rawLine =
+    stdout
+      .split('\n')
+      .find((l) => TEXT_RE.test(l))
+      ?.trim() ?? stdout.trim();
   return new ResticVersion({
     major: Number(m[1]),
     minor: Number(m[2]),

@@ -1,0 +1,379 @@
+#!/usr/bin/env node
+// Records what real restic binaries print, for the driver's unit tests.
+//
+//   node scripts/record-restic-fixtures.mjs [path/to/restic ...]
+//
+// Without arguments it records every restic in the peers manifest
+// (scripts/provision.mjs). For each binary it builds a scratch repository
+// under /tmp/rfc-restic-fixtures/<version>/ (a fixed, machine-neutral path,
+// so regenerated fixtures differ only where restic's output does), runs
+// the commands the console uses plus the failures it must classify, and
+// writes to tests/fixtures/restic/<version>/:
+//
+//   <case>.stdout.jsonl | <case>.stdout.txt   stdout, byte for byte
+//   <case>.stderr.txt                         stderr, byte for byte
+//   index.json                                per case: argv (binary and
+//                                             repository elided), exit code,
+//                                             signal, and what it shows
+//
+// The repository password is generated per run and never written. The
+// machine's hostname is replaced by "fixture-host" in lock messages, and
+// backups use --host=fixture-host.
+
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  symlinkSync,
+} from 'node:fs';
+import { homedir, hostname } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const fixturesRoot = join(repoRoot, 'tests', 'fixtures', 'restic');
+const scratchRoot = '/tmp/rfc-restic-fixtures';
+const HOST = 'fixture-host';
+
+function manifestPath() {
+  if (process.env.RFC_PEERS_MANIFEST) return process.env.RFC_PEERS_MANIFEST;
+  const cache = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(cache, 'restic-fleet-console', 'peers', 'manifest.json');
+}
+
+function binariesFromManifest() {
+  const path = manifestPath();
+  if (!existsSync(path)) {
+    console.error(
+      `no peers manifest at ${path}: run node scripts/provision.mjs, or pass restic paths as arguments`,
+    );
+    process.exit(2);
+  }
+  return JSON.parse(readFileSync(path, 'utf8')).restic.map((r) => r.path);
+}
+
+/** Runs a command, returns raw output. `during(child, io)` may interact while it runs. */
+function run(bin, args, { env = {}, stdin = 'ignore', during } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(bin, args, { env: { ...process.env, ...env }, stdio: [stdin, 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    const io = { stdout: '', onStdout: null };
+    child.stdout.on('data', (c) => {
+      out.push(c);
+      io.stdout += c.toString('utf8');
+      io.onStdout?.(io.stdout);
+    });
+    child.stderr.on('data', (c) => err.push(c));
+    child.once('error', reject);
+    child.once('close', (code, signal) =>
+      resolvePromise({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err) }),
+    );
+    during?.(child, io);
+  });
+}
+
+/** JSON as the repository's prettier config formats it, so `npm run format:check` stays clean. */
+async function formatJson(value) {
+  const text = JSON.stringify(value, null, 2);
+  try {
+    const prettier = await import('prettier');
+    const options = (await prettier.resolveConfig(join(repoRoot, 'package.json'))) ?? {};
+    return await prettier.format(text, { ...options, parser: 'json' });
+  } catch {
+    return `${text}\n`;
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function recordVersion(bin) {
+  const v = await run(bin, ['version']);
+  const m = /restic (\d+\.\d+\.\d+)/.exec(v.stdout.toString());
+  if (!m) throw new Error(`${bin}: cannot read version from ${JSON.stringify(v.stdout.toString())}`);
+  const version = m[1];
+  const scratch = join(scratchRoot, version);
+  const outDir = join(fixturesRoot, version);
+  rmSync(scratch, { recursive: true, force: true });
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
+  mkdirSync(outDir, { recursive: true });
+
+  const repo = join(scratch, 'repo');
+  const data = join(scratch, 'data');
+  const password = randomBytes(18).toString('base64url');
+  const baseEnv = {
+    RESTIC_REPOSITORY: repo,
+    RESTIC_PASSWORD: password,
+    RESTIC_CACHE_DIR: join(scratch, 'cache'),
+    RESTIC_PASSWORD_FILE: '',
+    RESTIC_PASSWORD_COMMAND: '',
+    RESTIC_PROGRESS_FPS: '',
+  };
+  const index = [];
+  const scrub = (buf) => {
+    const host = hostname();
+    let text = buf.toString('latin1');
+    text = text.split(` on ${host} by `).join(` on ${HOST} by `);
+    return Buffer.from(text, 'latin1');
+  };
+
+  async function record(name, args, { env = {}, note, during, stdin, expectCode } = {}) {
+    const r = await run(bin, args, { env: { ...baseEnv, ...env }, during, stdin });
+    const stdoutText = r.stdout.toString('utf8');
+    const looksJsonl =
+      stdoutText.length > 0 &&
+      stdoutText.split('\n').some((l) => l.trim().startsWith('{') || l.trim().startsWith('['));
+    const stdoutFile = `${name}.stdout.${looksJsonl ? 'jsonl' : 'txt'}`;
+    writeFileSync(join(outDir, stdoutFile), scrub(r.stdout));
+    writeFileSync(join(outDir, `${name}.stderr.txt`), scrub(r.stderr));
+    const shownEnv = Object.keys(env).filter((k) => k !== 'RESTIC_PASSWORD' && k !== 'RESTIC_REPOSITORY');
+    index.push({
+      name,
+      args: args.map((a) => a.split(scratch).join('$SCRATCH')),
+      ...(shownEnv.length
+        ? {
+            env: Object.fromEntries(shownEnv.map((k) => [k, String(env[k]).split(scratch).join('$SCRATCH')])),
+          }
+        : {}),
+      ...(env.RESTIC_REPOSITORY && env.RESTIC_REPOSITORY !== repo
+        ? { repository: env.RESTIC_REPOSITORY.split(scratch).join('$SCRATCH') }
+        : {}),
+      ...(env.RESTIC_PASSWORD && env.RESTIC_PASSWORD !== password
+        ? { password: 'a different, wrong password' }
+        : {}),
+      code: r.code,
+      signal: r.signal,
+      stdout: stdoutFile,
+      stderr: `${name}.stderr.txt`,
+      ...(note ? { note } : {}),
+    });
+    if (expectCode !== undefined && r.code !== expectCode) {
+      console.warn(`  ${version} ${name}: exit ${r.code} (expected ${expectCode})`);
+    }
+    console.log(`  ${version} ${name}: exit ${r.code}${r.signal ? ` (${r.signal})` : ''}`);
+    return r;
+  }
+
+  // ---- source data, hostile names included (valid UTF-8; see bytes/ below)
+  mkdirSync(join(data, 'sub'), { recursive: true });
+  writeFileSync(join(data, 'a.txt'), 'first\n');
+  writeFileSync(join(data, 'sub', 'b.txt'), 'bee\n');
+  const hostile = join(data, 'hostile');
+  mkdirSync(hostile);
+  const hostileNames = [
+    'quote"double',
+    "it's",
+    '$(touch pwned)',
+    '`backtick`',
+    'new\nline',
+    'cr\rname',
+    'tab\tname',
+    '-leading-dash',
+    '--option-like',
+    'unicode-报告-ü-🙂',
+    'space name ',
+    'back\\slash',
+    '*glob?[x]',
+    '\u001b[31mred',
+  ];
+  for (const n of hostileNames) writeFileSync(join(hostile, n), `content of ${JSON.stringify(n)}\n`);
+  mkdirSync(join(hostile, 'dir with $HOME and "quotes"'));
+  writeFileSync(join(hostile, 'dir with $HOME and "quotes"', 'inner'), 'x');
+  symlinkSync('a.txt', join(data, 'link'));
+  // A long path: 14 levels of 250-byte names (~3.5 KB), under Linux's PATH_MAX.
+  let deep = join(data, 'deep');
+  for (let i = 0; i < 14; i++) deep = join(deep, `${String(i).padStart(2, '0')}${'x'.repeat(248)}`);
+  mkdirSync(deep, { recursive: true });
+  writeFileSync(join(deep, 'leaf.txt'), 'leaf\n');
+  // Non-UTF-8 bytes in a name: how each version's JSON encoder copes.
+  mkdirSync(join(data, 'bytes'));
+  writeFileSync(
+    Buffer.concat([Buffer.from(join(data, 'bytes') + '/latin1-'), Buffer.from([0xe9, 0xff])]),
+    'x',
+  );
+  // Enough data for several progress lines.
+  const big = join(scratch, 'big');
+  mkdirSync(big);
+  writeFileSync(join(big, 'r1'), randomBytes(48 * 1024 * 1024));
+
+  await record('version', ['version']);
+  await record('version-json', ['version', '--json']);
+  await record('init', ['init', '--json'], { expectCode: 0 });
+  await record('init-again', ['init', '--json'], { note: 'init on an existing repository' });
+  await record('cat-config', ['cat', 'config', '--json']);
+  await record('backup-1', ['backup', '--json', `--host=${HOST}`, '--tag=first', '--', data], {
+    env: { RESTIC_PROGRESS_FPS: '4' },
+  });
+  await record('backup-progress', ['backup', '--json', `--host=${HOST}`, '--', big], {
+    env: { RESTIC_PROGRESS_FPS: '20' },
+    note: 'status lines at RESTIC_PROGRESS_FPS=20',
+  });
+
+  // Changes for the second snapshot.
+  writeFileSync(join(data, 'a.txt'), 'first\nsecond\n');
+  rmSync(join(data, 'sub', 'b.txt'));
+  writeFileSync(join(data, 'sub', 'c.txt'), 'sea\n');
+  mkdirSync(join(data, 'newdir'));
+  writeFileSync(join(hostile, 'added "later" $(x)\nline'), 'new\n');
+  rmSync(join(hostile, "it's"));
+  await record('backup-2', ['backup', '--json', '--quiet', `--host=${HOST}`, '--tag=second', '--', data]);
+  await record(
+    'backup-verbose',
+    ['backup', '--json', '--verbose', `--host=${HOST}`, '--', join(data, 'sub')],
+    {
+      note: 'verbose_status lines',
+    },
+  );
+
+  const sleeper = spawn('sleep', ['600'], { stdio: 'ignore' });
+  try {
+    await record(
+      'backup-partial',
+      ['backup', '--json', `--host=${HOST}`, '--', join(data, 'a.txt'), `/proc/${sleeper.pid}/mem`],
+      {
+        note: 'a source file that cannot be read (EIO from /proc/<pid>/mem): exit 3, error line on stderr',
+      },
+    );
+  } finally {
+    sleeper.kill();
+  }
+  await record(
+    'backup-missing-source',
+    ['backup', '--json', `--host=${HOST}`, '--', join(data, 'a.txt'), join(scratch, 'no-such-path')],
+    {
+      note: 'one source path does not exist',
+    },
+  );
+
+  const snaps = await record('snapshots', ['snapshots', '--json']);
+  const list = JSON.parse(snaps.stdout.toString());
+  const [first, second] = list.filter(
+    (s) => (s.tags ?? []).includes('first') || (s.tags ?? []).includes('second'),
+  );
+  await record('snapshots-group-by', ['snapshots', '--json', '--group-by=host']);
+  await record('snapshots-filtered-empty', ['snapshots', '--json', '--host=nobody']);
+
+  const dataInTree = data; // restic keeps absolute source paths in the tree
+  await record('ls-root', ['ls', '--json', '--', second.id, '/']);
+  await record('ls-dir', ['ls', '--json', '--', second.id, dataInTree]);
+  await record('ls-hostile', ['ls', '--json', '--', second.id, join(dataInTree, 'hostile')]);
+  await record('ls-bytes', ['ls', '--json', '--', second.id, join(dataInTree, 'bytes')], {
+    note: 'a non-UTF-8 file name',
+  });
+  await record('ls-deep', ['ls', '--json', '--', second.id, deep]);
+  await record('ls-recursive', ['ls', '--json', '--recursive', '--', second.id, join(dataInTree, 'sub')]);
+  await record('ls-missing-dir', ['ls', '--json', '--', second.id, join(dataInTree, 'no-such-dir')]);
+  await record('ls-file', ['ls', '--json', '--', second.id, join(dataInTree, 'a.txt')]);
+  await record('diff', ['diff', '--json', '--', first.id, second.id]);
+  await record('diff-same', ['diff', '--json', '--', first.id, first.id]);
+
+  // ---- failures
+  await record('error-snapshot-not-found-ls', ['ls', '--json', '--', 'deadbeef', '/']);
+  await record('error-snapshot-not-found-diff', ['diff', '--json', '--', 'deadbeef', second.id]);
+  await record('error-latest-no-match', ['ls', '--json', '--host=nobody', '--', 'latest', '/']);
+  // Ambiguous: keep snapshotting until two ids share their first hex digit (at most 17 by pigeonhole).
+  let ids = JSON.parse((await run(bin, ['snapshots', '--json'], { env: baseEnv })).stdout.toString()).map(
+    (s) => s.id,
+  );
+  const sharedPrefix = () => {
+    const seen = new Set();
+    for (const id of ids) {
+      if (seen.has(id[0])) return id[0];
+      seen.add(id[0]);
+    }
+    return undefined;
+  };
+  while (!sharedPrefix()) {
+    writeFileSync(join(data, 'a.txt'), randomBytes(8).toString('hex'));
+    await run(bin, ['backup', '--quiet', `--host=${HOST}`, '--', join(data, 'a.txt')], { env: baseEnv });
+    ids = JSON.parse((await run(bin, ['snapshots', '--json'], { env: baseEnv })).stdout.toString()).map(
+      (s) => s.id,
+    );
+  }
+  const prefix = sharedPrefix();
+  await record('error-snapshot-ambiguous-ls', ['ls', '--json', '--', prefix, '/']);
+  await record('error-snapshot-ambiguous-diff', ['diff', '--json', '--', prefix, second.id]);
+
+  await record('error-repo-missing', ['cat', 'config', '--json'], {
+    env: { RESTIC_REPOSITORY: join(scratch, 'no-repo') },
+  });
+  await record('error-repo-missing-snapshots', ['snapshots', '--json'], {
+    env: { RESTIC_REPOSITORY: join(scratch, 'no-repo') },
+  });
+  await record('error-wrong-password', ['snapshots', '--json'], {
+    env: { RESTIC_PASSWORD: `${password}-wrong` },
+  });
+  await record('error-wrong-password-cat-config', ['cat', 'config', '--json'], {
+    env: { RESTIC_PASSWORD: `${password}-wrong` },
+  });
+
+  // A held exclusive lock: `key passwd` takes it, then waits for the new
+  // password on stdin; an open pipe that never delivers a line keeps it
+  // waiting (0.14 and 0.19 alike). Closing stdin ends it and removes the lock.
+  const holder = spawn(bin, ['key', 'passwd'], {
+    env: { ...process.env, ...baseEnv },
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!(existsSync(join(repo, 'locks')) && readdirSync(join(repo, 'locks')).length > 0)) {
+      if (Date.now() > deadline) throw new Error('key passwd did not take a lock');
+      await sleep(100);
+    }
+    await record('error-locked-snapshots', ['snapshots', '--json'], {
+      note: 'exclusive lock held by `key passwd` waiting on stdin',
+    });
+    await record('error-locked-backup', [
+      'backup',
+      '--json',
+      '--quiet',
+      `--host=${HOST}`,
+      '--',
+      join(data, 'a.txt'),
+    ]);
+    await record('error-locked-diff', ['diff', '--json', '--', first.id, second.id]);
+    await record('error-locked-ls', ['ls', '--json', '--', second.id, '/']);
+  } finally {
+    holder.stdin.end();
+    await new Promise((r) => holder.once('close', r));
+  }
+
+  // Cancellation: SIGINT once the first status line is out.
+  await record('backup-cancelled', ['backup', '--json', `--host=${HOST}`, '--', big, data], {
+    env: { RESTIC_PROGRESS_FPS: '20' },
+    note: 'SIGINT after the first status line (files changed so the backup has work to do)',
+    during: (child, io) => {
+      writeFileSync(join(big, 'r2'), randomBytes(48 * 1024 * 1024));
+      let sent = false;
+      io.onStdout = (text) => {
+        if (!sent && text.includes('"status"')) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      };
+      setTimeout(() => {
+        if (!sent) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      }, 5000);
+    },
+  });
+
+  writeFileSync(join(outDir, 'index.json'), await formatJson({ version, cases: index }));
+  rmSync(scratch, { recursive: true, force: true });
+  return version;
+}
+
+const bins = process.argv.length > 2 ? process.argv.slice(2) : binariesFromManifest();
+for (const bin of bins) {
+  console.log(`recording ${bin}`);
+  const version = await recordVersion(bin);
+  console.log(`  -> tests/fixtures/restic/${version}/`);
+}

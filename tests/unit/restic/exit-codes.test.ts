@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import {
+  classifyExit,
+  classifyStderr,
+  findExitError,
+  parseLockInfo,
+  resticMessage,
+  stripAnsi,
+} from '../../../electron/core/restic/exit-codes';
+import { parseVersionOutput } from '../../../electron/core/restic/version';
+import { fixtureIndex, fixtureVersions, recorded } from './support';
+
+/** What the console must make of each recorded case, per version. 'OK' = success. */
+function expected(version: string, name: string): string {
+  const v014 = version.startsWith('0.14.');
+  if (name === 'init-again') return 'CONFLICT';
+  if (name.startsWith('error-snapshot-not-found') || name === 'error-latest-no-match')
+    return 'SNAPSHOT_NOT_FOUND';
+  if (name.startsWith('error-snapshot-ambiguous')) return 'SNAPSHOT_AMBIGUOUS';
+  if (name.startsWith('error-repo-missing')) return 'REPO_NOT_FOUND';
+  if (name.startsWith('error-wrong-password')) return 'REPO_WRONG_PASSWORD';
+  // 0.14's ls takes no lock at all, so a held lock does not stop it.
+  if (name === 'error-locked-ls') return v014 ? 'OK' : 'REPO_LOCKED';
+  if (name.startsWith('error-locked')) return 'REPO_LOCKED';
+  if (name === 'backup-partial') return 'RESTIC_PARTIAL';
+  // 0.14 skips a missing source path with exit 0; 0.19 exits 3.
+  if (name === 'backup-missing-source') return v014 ? 'OK' : 'RESTIC_PARTIAL';
+  if (name === 'backup-cancelled') return 'CANCELLED';
+  return 'OK';
+}
+
+describe.each(fixtureVersions())('recorded restic %s', (version) => {
+  const v = parseVersionOutput(recorded(version, 'version').stdout.toString());
+
+  it.each(fixtureIndex(version).map((c) => c.name))('%s is classified right', (name) => {
+    const r = recorded(version, name);
+    const stderr = r.stderr.toString('utf8');
+    const byExit = classifyExit({
+      code: r.case.code,
+      signal: r.case.signal,
+      stderr,
+      ...(v ? { version: v } : {}),
+    });
+    // Exit 0 with a failure text is 0.14's ls on an unknown snapshot: the driver checks stderr then.
+    const outcome = byExit?.code ?? (r.case.code === 0 ? (classifyStderr(stderr) ?? 'OK') : 'OK');
+    expect(outcome).toBe(expected(version, name));
+    if (byExit) expect(byExit.message.length).toBeGreaterThan(0);
+  });
+
+  it('keeps exit codes in line with REFERENCE.md', () => {
+    const code = (name: string) => recorded(version, name).case.code;
+    const modern = v!.atLeast(0, 17, 0);
+    expect(code('error-repo-missing')).toBe(modern ? 10 : 1);
+    expect(code('error-locked-snapshots')).toBe(modern ? 11 : 1);
+    expect(code('error-wrong-password')).toBe(v!.atLeast(0, 17, 1) ? 12 : 1);
+    expect(code('backup-partial')).toBe(3);
+    expect(code('backup-cancelled')).toBe(130);
+    const exitError = findExitError(recorded(version, 'error-wrong-password').stderr.toString());
+    if (v!.supports('exitErrorJson'))
+      expect(exitError).toEqual({ code: 12, message: 'Fatal: wrong password or no key found' });
+    else expect(exitError).toBeUndefined();
+  });
+
+  it('shows restic’s own words, without JSON or terminal escapes', () => {
+    const msg = (name: string) => resticMessage(recorded(version, name).stderr.toString()) ?? '';
+    expect(msg('error-wrong-password')).toBe('Fatal: wrong password or no key found');
+    expect(msg('error-repo-missing')).toMatch(
+      /^Fatal: .*no such file or directory\nIs there a repository at the following location\?\n/,
+    );
+    expect(msg('error-locked-snapshots')).toMatch(
+      /^unable to create lock in backend: repository is already locked exclusively by PID \d+/,
+    );
+    expect(msg('init-again')).toMatch(/^Fatal: create repository at .* failed: config file already exists$/);
+    expect(msg('backup-cancelled')).not.toContain('\u001b');
+  });
+
+  it('reads who holds a lock', () => {
+    const info = parseLockInfo(recorded(version, 'error-locked-snapshots').stderr.toString());
+    expect(info).toMatchObject({
+      exclusive: true,
+      host: 'fixture-host',
+      user: 'root',
+      pid: expect.any(Number),
+    });
+    expect(info?.createdAt).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    expect(info?.storageId).toMatch(/^[0-9a-f]{8}$/);
+  });
+});
+
+describe('classifyExit edge cases', () => {
+  const v = (major: number, minor: number, patch: number) => ({ major, minor, patch });
+
+  it('success is undefined, even with noise on stderr', () => {
+    expect(classifyExit({ code: 0, signal: null, stderr: 'some warning\n' })).toBeUndefined();
+    expect(classifyExit({ code: 0, signal: null, stderr: '', aborted: true })).toBeUndefined();
+  });
+
+  it('cancellation wins over whatever restic printed meanwhile', () => {
+    const stderr =
+      '{"message_type":"exit_error","code":1,"message":"Fatal: wrong password or no key found"}\n';
+    expect(classifyExit({ code: 1, signal: null, stderr, aborted: true })?.code).toBe('CANCELLED');
+    expect(classifyExit({ code: null, signal: 'SIGKILL', stderr: '', aborted: true })?.code).toBe(
+      'CANCELLED',
+    );
+    expect(classifyExit({ code: 130, signal: null, stderr: '' })?.code).toBe('CANCELLED');
+  });
+
+  it('a kill nobody asked for is a failure', () => {
+    expect(classifyExit({ code: null, signal: 'SIGKILL', stderr: '' })).toEqual({
+      code: 'RESTIC_FAILED',
+      message: 'restic was killed by SIGKILL.',
+    });
+  });
+
+  it('codes 10–12 count only from the release that introduced them', () => {
+    expect(classifyExit({ code: 11, signal: null, stderr: 'odd', version: v(0, 16, 0) })?.code).toBe(
+      'RESTIC_FAILED',
+    );
+    expect(classifyExit({ code: 11, signal: null, stderr: 'odd', version: v(0, 17, 0) })?.code).toBe(
+      'REPO_LOCKED',
+    );
+    expect(classifyExit({ code: 12, signal: null, stderr: 'odd', version: v(0, 17, 0) })?.code).toBe(
+      'RESTIC_FAILED',
+    );
+    expect(classifyExit({ code: 12, signal: null, stderr: 'odd', version: v(0, 17, 1) })?.code).toBe(
+      'REPO_WRONG_PASSWORD',
+    );
+    expect(classifyExit({ code: 10, signal: null, stderr: 'odd' })?.code).toBe('REPO_NOT_FOUND');
+  });
+
+  it('other codes', () => {
+    expect(classifyExit({ code: 2, signal: null, stderr: 'panic: runtime error\n' })?.code).toBe(
+      'RESTIC_FAILED',
+    );
+    expect(classifyExit({ code: 2, signal: null, stderr: '' })?.message).toMatch(/crashed/);
+    expect(classifyExit({ code: 127, signal: null, stderr: 'sh: 1: exec: restic: not found\n' })?.code).toBe(
+      'RESTIC_MISSING',
+    );
+    expect(classifyExit({ code: 1, signal: null, stderr: 'Fatal: something new\n' })).toEqual({
+      code: 'RESTIC_FAILED',
+      message: 'Fatal: something new',
+    });
+    expect(classifyExit({ code: 42, signal: null, stderr: '' })?.message).toBe('restic failed (exit 42).');
+  });
+
+  it('strips terminal escapes', () => {
+    expect(stripAnsi('\u001b[2Ksignal interrupt received, cleaning up')).toBe(
+      'signal interrupt received, cleaning up',
+    );
+  });
+});
