@@ -168,6 +168,13 @@ CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
 BEGIN
   SELECT RAISE(ABORT, 'audit entries are append-only');
 END;
+-- INSERT OR REPLACE deletes the old row without firing DELETE triggers
+-- (unless recursive_triggers is on): refuse reusing an id instead.
+CREATE TRIGGER audit_append_only_replace BEFORE INSERT ON audit
+WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
+BEGIN
+  SELECT RAISE(ABORT, 'audit entries are append-only');
+END;
 `;
 
 export const MIGRATIONS: readonly Migration[] = [
