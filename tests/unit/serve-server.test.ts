@@ -476,6 +476,35 @@ describe('resilience', () => {
     expect(res.json()).toMatchObject({ ok: true });
   });
 
+  it('answers 500 INTERNAL when dispatch itself throws, and keeps serving', async () => {
+    const errors: unknown[] = [];
+    const broken = await createServeServer({
+      core: {
+        dispatch: () => Promise.reject(new Error('dispatch exploded')),
+        events,
+      },
+      staticDir,
+      token: TOKEN,
+      onError: (e) => errors.push(e),
+    });
+    try {
+      for (let i = 0; i < 2; i++) {
+        const res = await fetch(`http://127.0.0.1:${broken.port}/api/call/hosts.list`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${TOKEN}` },
+          body: '{}',
+        });
+        expect(res.status).toBe(500);
+        const body = (await res.json()) as { ok: boolean; error: { code: string; message: string } };
+        expect(body).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+        expect(body.error.message).not.toContain('exploded');
+      }
+      expect(errors).toHaveLength(2);
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('closes open sockets on close()', async () => {
     const other = await createServeServer({ core: makeCore(), staticDir, token: TOKEN });
     const ws = new WebSocket(`ws://127.0.0.1:${other.port}/api/events?token=${TOKEN}`);
