@@ -16,7 +16,9 @@ import { toCsv } from './csv';
 export const AuditResultSchema = z.enum(['succeeded', 'failed', 'denied']);
 export type AuditResult = z.infer<typeof AuditResultSchema>;
 
-export const AuditActionSchema = z.string().regex(/^[a-z][a-zA-Z0-9._-]{0,63}$/, 'an action is a dotted name such as "hosts.add"');
+export const AuditActionSchema = z
+  .string()
+  .regex(/^[a-z][a-zA-Z0-9._-]{0,63}$/, 'an action is a dotted name such as "hosts.add"');
 
 export interface AuditInput {
   /** Default: the OS user running the console (desktop build). */
@@ -139,7 +141,8 @@ export class AuditLog {
     let detail: string | null = null;
     if (input.detail !== undefined) {
       detail = JSON.stringify(sanitize(input.detail, this.redactor) ?? null);
-      if (detail.length > MAX_DETAIL_JSON) detail = JSON.stringify({ truncated: true, preview: detail.slice(0, 1000) });
+      if (detail.length > MAX_DETAIL_JSON)
+        detail = JSON.stringify({ truncated: true, preview: detail.slice(0, 1000) });
     }
     const info = this.db
       .prepare('INSERT INTO audit (at, actor, action, target, result, detail) VALUES (?, ?, ?, ?, ?, ?)')
@@ -195,7 +198,15 @@ export class AuditLog {
     const entries = this.list({ limit: 100_000, ...filter });
     return toCsv([
       ['id', 'time', 'actor', 'action', 'target', 'result', 'detail'],
-      ...entries.map((e) => [e.id, e.at, e.actor, e.action, e.target, e.result, e.detail === null ? '' : JSON.stringify(e.detail)]),
+      ...entries.map((e) => [
+        e.id,
+        e.at,
+        e.actor,
+        e.action,
+        e.target,
+        e.result,
+        e.detail === null ? '' : JSON.stringify(e.detail),
+      ]),
     ]);
   }
 }

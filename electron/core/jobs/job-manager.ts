@@ -97,7 +97,11 @@ export interface JobManagerOptions {
 
 const JobSpecSchema = z.object({
   kind: JobKindSchema,
-  target: z.string().min(1).max(512).regex(/^[^\p{Cc}]*$/u, 'a target cannot contain control characters'),
+  target: z
+    .string()
+    .min(1)
+    .max(512)
+    .regex(/^[^\p{Cc}]*$/u, 'a target cannot contain control characters'),
   title: z.string().max(200).optional(),
   priority: JobPrioritySchema.default('manual'),
 });
@@ -126,7 +130,12 @@ interface Live {
 }
 
 function copy(record: JobRecord): JobRecord {
-  return { ...record, progress: { ...record.progress }, counters: { ...record.counters }, error: record.error ? { ...record.error } : null };
+  return {
+    ...record,
+    progress: { ...record.progress },
+    counters: { ...record.counters },
+    error: record.error ? { ...record.error } : null,
+  };
 }
 
 export class JobManager {
@@ -169,8 +178,13 @@ export class JobManager {
 
   /** Queues a job; returns its record (status "queued", or "running" if a slot was free). */
   submit(spec: JobSpec): JobRecord {
-    if (this.closed) throw new ConsoleError('CANCELLED', 'The console is stopping; no new jobs are accepted.');
-    const checked = parseInput(JobSpecSchema, { kind: spec.kind, target: spec.target, title: spec.title, priority: spec.priority }, 'Invalid job');
+    if (this.closed)
+      throw new ConsoleError('CANCELLED', 'The console is stopping; no new jobs are accepted.');
+    const checked = parseInput(
+      JobSpecSchema,
+      { kind: spec.kind, target: spec.target, title: spec.title, priority: spec.priority },
+      'Invalid job',
+    );
     const redactor = this.redactor.child(spec.secrets ?? []);
     const record: JobRecord = {
       id: `job-${this.now().toString(36)}-${randomBytes(6).toString('hex')}`,
@@ -271,7 +285,8 @@ export class JobManager {
    */
   async close(graceMs = 5_000): Promise<void> {
     this.closed = true;
-    for (const live of [...this.queues.manual, ...this.queues.bulk]) this.cancel(live.record.id, 'The console stopped before the job started.');
+    for (const live of [...this.queues.manual, ...this.queues.bulk])
+      this.cancel(live.record.id, 'The console stopped before the job started.');
     const running = [...this.live.values()];
     for (const live of running) {
       live.controller.abort(new ConsoleError('CANCELLED', 'The console is stopping.'));
@@ -337,7 +352,12 @@ export class JobManager {
         if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
         const at = this.now();
         for (const raw of lines) {
-          live.pending.push({ n: live.record.logTotal++, at, stream, line: cleanLogLine(raw, live.redactor, this.maxLineLength) });
+          live.pending.push({
+            n: live.record.logTotal++,
+            at,
+            stream,
+            line: cleanLogLine(raw, live.redactor, this.maxLineLength),
+          });
         }
         // Lines beyond the ring's size would be trimmed on the next write anyway.
         const excess = live.pending.length - this.maxLogLines;
@@ -399,7 +419,12 @@ export class JobManager {
       this.emit({
         type: 'log',
         jobId: live.record.id,
-        lines: lines.map((l) => ({ n: l.n, at: new Date(l.at).toISOString(), stream: l.stream, line: l.line })),
+        lines: lines.map((l) => ({
+          n: l.n,
+          at: new Date(l.at).toISOString(),
+          stream: l.stream,
+          line: l.line,
+        })),
       });
     }
   }
@@ -407,9 +432,14 @@ export class JobManager {
   private settle(live: Live, outcome: JobOutcome | undefined, error: unknown): void {
     if (TERMINAL_STATUSES.has(live.record.status)) return; // close() gave up on it already
     const redact = (message: string) => cleanLogLine(message, live.redactor, 2000);
-    if (error === undefined && outcome !== undefined && (outcome.status !== undefined || !live.controller.signal.aborted)) {
+    if (
+      error === undefined &&
+      outcome !== undefined &&
+      (outcome.status !== undefined || !live.controller.signal.aborted)
+    ) {
       const status = outcome.status ?? 'succeeded';
-      const parsedError = outcome.error && ErrorCodeSchema.safeParse(outcome.error.code).success ? outcome.error : undefined;
+      const parsedError =
+        outcome.error && ErrorCodeSchema.safeParse(outcome.error.code).success ? outcome.error : undefined;
       this.finish(live, status, {
         exitCode: outcome.exitCode ?? (status === 'succeeded' ? 0 : null),
         error: parsedError ? { code: parsedError.code, message: redact(parsedError.message) } : null,
@@ -420,20 +450,34 @@ export class JobManager {
       const reason = live.controller.signal.reason;
       this.finish(live, 'cancelled', {
         exitCode: exitCodeOf(error),
-        error: { code: 'CANCELLED', message: redact(reason instanceof ConsoleError ? reason.message : 'Cancelled.') },
+        error: {
+          code: 'CANCELLED',
+          message: redact(reason instanceof ConsoleError ? reason.message : 'Cancelled.'),
+        },
       });
       return;
     }
     if (error instanceof ConsoleError) {
-      const status: JobStatus = error.code === 'CANCELLED' ? 'cancelled' : error.code === 'RESTIC_PARTIAL' ? 'partial' : 'failed';
-      this.finish(live, status, { exitCode: exitCodeOf(error), error: { code: error.code, message: redact(error.message) } });
+      const status: JobStatus =
+        error.code === 'CANCELLED' ? 'cancelled' : error.code === 'RESTIC_PARTIAL' ? 'partial' : 'failed';
+      this.finish(live, status, {
+        exitCode: exitCodeOf(error),
+        error: { code: error.code, message: redact(error.message) },
+      });
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    this.finish(live, 'failed', { exitCode: exitCodeOf(error), error: { code: 'INTERNAL', message: redact(message) } });
+    this.finish(live, 'failed', {
+      exitCode: exitCodeOf(error),
+      error: { code: 'INTERNAL', message: redact(message) },
+    });
   }
 
-  private finish(live: Live, status: JobStatus, result: { exitCode?: number | null; error?: JobRecord['error'] }): void {
+  private finish(
+    live: Live,
+    status: JobStatus,
+    result: { exitCode?: number | null; error?: JobRecord['error'] },
+  ): void {
     const wasRunning = live.record.status === 'running';
     this.flush(live, false);
     live.record.status = status;

@@ -3,7 +3,14 @@ import { ConsoleError, type ErrorCode } from '../../../shared';
 import { fromJson, iso, notFound } from '../store/common';
 import type { Db } from '../store/db';
 import { parseInput } from '../store/validation';
-import { JobListFilterSchema, type JobListFilter, type JobLogLine, type JobLogStream, type JobRecord, type JobStatus } from './types';
+import {
+  JobListFilterSchema,
+  type JobListFilter,
+  type JobLogLine,
+  type JobLogStream,
+  type JobRecord,
+  type JobStatus,
+} from './types';
 
 interface Row {
   seq: number;
@@ -42,7 +49,10 @@ function toRecord(row: Row): JobRecord {
     startedAt: iso(row.started_at) ?? null,
     endedAt: iso(row.ended_at) ?? null,
     exitCode: row.exit_code,
-    error: row.error_code === null ? null : { code: row.error_code as ErrorCode, message: row.error_message ?? '' },
+    error:
+      row.error_code === null
+        ? null
+        : { code: row.error_code as ErrorCode, message: row.error_message ?? '' },
     cancelRequested: row.cancel_requested === 1,
     logTotal: row.log_lines,
     logDropped: row.log_dropped,
@@ -60,7 +70,18 @@ export class JobStore {
         `INSERT INTO jobs (id, kind, target, title, status, priority, progress, counters, command, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(job.id, job.kind, job.target, job.title, job.status, job.priority, JSON.stringify(job.progress), JSON.stringify(job.counters), job.command, ms(job.createdAt));
+      .run(
+        job.id,
+        job.kind,
+        job.target,
+        job.title,
+        job.status,
+        job.priority,
+        JSON.stringify(job.progress),
+        JSON.stringify(job.counters),
+        job.command,
+        ms(job.createdAt),
+      );
   }
 
   /** Writes the mutable part of a record (status, times, progress, outcome). */
@@ -92,19 +113,27 @@ export class JobStore {
    * Appends lines and trims the job's log to its newest `keep` lines.
    * Returns how many stored lines the trim removed.
    */
-  appendLog(jobId: string, lines: { n: number; at: number; stream: JobLogStream; line: string }[], keep: number): number {
+  appendLog(
+    jobId: string,
+    lines: { n: number; at: number; stream: JobLogStream; line: string }[],
+    keep: number,
+  ): number {
     if (lines.length === 0) return 0;
     const seq = this.seqOf(jobId);
-    const insert = this.db.prepare('INSERT INTO job_log (job_seq, n, at, stream, line) VALUES (?, ?, ?, ?, ?)');
+    const insert = this.db.prepare(
+      'INSERT INTO job_log (job_seq, n, at, stream, line) VALUES (?, ?, ?, ?, ?)',
+    );
     return this.db.transaction(() => {
       for (const l of lines) insert.run(seq, l.n, l.at, l.stream, l.line);
       const last = lines[lines.length - 1]!.n;
-      return this.db.prepare('DELETE FROM job_log WHERE job_seq = ? AND n <= ?').run(seq, last - keep).changes;
+      return this.db.prepare('DELETE FROM job_log WHERE job_seq = ? AND n <= ?').run(seq, last - keep)
+        .changes;
     })();
   }
 
   private seqOf(jobId: string): number {
-    const row = this.db.prepare('SELECT seq FROM jobs WHERE id = ?').get(jobId) as { seq: number } | undefined;
+    const row = this.db.prepare('SELECT seq FROM jobs WHERE id = ?').get(jobId) as
+      { seq: number } | undefined;
     if (!row) throw notFound('job', jobId);
     return row.seq;
   }
@@ -146,14 +175,21 @@ export class JobStore {
     const limit = Math.min(Math.max(options.limit ?? 10_000, 1), 10_000);
     const rows = this.db
       .prepare('SELECT n, at, stream, line FROM job_log WHERE job_seq = ? AND n > ? ORDER BY n LIMIT ?')
-      .all(seq, options.after ?? -1, limit) as { n: number; at: number; stream: JobLogStream; line: string }[];
+      .all(seq, options.after ?? -1, limit) as {
+      n: number;
+      at: number;
+      stream: JobLogStream;
+      line: string;
+    }[];
     return rows.map((r) => ({ n: r.n, at: iso(r.at)!, stream: r.stream, line: r.line }));
   }
 
   /** Jobs a stopped console left queued or running: failed, with `message`. Returns their ids. */
   failUnfinished(now: number, code: ErrorCode, message: string): string[] {
     return this.db.transaction(() => {
-      const ids = (this.db.prepare(`SELECT id FROM jobs WHERE status IN ('queued', 'running')`).all() as { id: string }[]).map((r) => r.id);
+      const ids = (
+        this.db.prepare(`SELECT id FROM jobs WHERE status IN ('queued', 'running')`).all() as { id: string }[]
+      ).map((r) => r.id);
       this.db
         .prepare(
           `UPDATE jobs SET status = 'failed', ended_at = ?, error_code = ?, error_message = ?, cancel_requested = 0
@@ -166,7 +202,8 @@ export class JobStore {
 
   /** Keeps the newest `keep` finished jobs (and their logs); returns how many were removed. */
   pruneHistory(keep: number): number {
-    if (!Number.isInteger(keep) || keep < 0) throw new ConsoleError('BAD_REQUEST', 'keep must be a non-negative integer');
+    if (!Number.isInteger(keep) || keep < 0)
+      throw new ConsoleError('BAD_REQUEST', 'keep must be a non-negative integer');
     return this.db
       .prepare(
         `DELETE FROM jobs WHERE status NOT IN ('queued', 'running') AND seq NOT IN (

@@ -103,13 +103,18 @@ export function formatCommand(spec: CommandSpec, redactor?: Redactor): string {
   const names = [...new Set([...Object.keys(spec.env ?? {}), ...Object.keys(spec.secretEnv ?? {})])]
     .filter((name) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
     .sort();
-  const parts = [...names.map((name) => `${name}=${MASK}`), ...spec.argv.map((arg) => shellQuote(redactor ? redactor.redact(arg) : arg))];
+  const parts = [
+    ...names.map((name) => `${name}=${MASK}`),
+    ...spec.argv.map((arg) => shellQuote(redactor ? redactor.redact(arg) : arg)),
+  ];
   return parts.join(' ');
 }
 
 // CSI/OSC escape sequences (colours, cursor moves, titles) and other controls except tab.
+/* eslint-disable no-control-regex -- matching control characters is the point here */
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
 const CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+/* eslint-enable no-control-regex */
 
 /** One log line made safe to store and show: secrets masked first, then escapes stripped, then capped. */
 export function cleanLogLine(line: string, redactor: Redactor, maxLength: number): string {

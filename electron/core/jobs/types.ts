@@ -9,13 +9,20 @@ export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'partial', 'faile
 export const JobStatusSchema = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof JobStatusSchema>;
 
-export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['succeeded', 'partial', 'failed', 'cancelled']);
+export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set([
+  'succeeded',
+  'partial',
+  'failed',
+  'cancelled',
+]);
 
 /** Manual jobs (a user pressed a button) go ahead of queued bulk ones (fan-out, schedules). */
 export const JobPrioritySchema = z.enum(['manual', 'bulk']);
 export type JobPriority = z.infer<typeof JobPrioritySchema>;
 
-export const JobKindSchema = z.string().regex(/^[a-z][a-z0-9._-]{0,63}$/, 'a job kind is lower-case letters, digits, ".", "_" and "-"');
+export const JobKindSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9._-]{0,63}$/, 'a job kind is lower-case letters, digits, ".", "_" and "-"');
 
 export const JobProgressSchema = z.object({
   /** 0–100 */

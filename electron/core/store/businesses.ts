@@ -63,7 +63,9 @@ export class Businesses {
   ) {}
 
   list(): Business[] {
-    return (this.db.prepare('SELECT * FROM businesses ORDER BY name COLLATE NOCASE, id').all() as Row[]).map(toBusiness);
+    return (this.db.prepare('SELECT * FROM businesses ORDER BY name COLLATE NOCASE, id').all() as Row[]).map(
+      toBusiness,
+    );
   }
 
   get(id: string): Business {
@@ -74,7 +76,8 @@ export class Businesses {
 
   /** Case-insensitive (ASCII) lookup, as the uniqueness rule compares names. */
   findByName(name: string): Business | undefined {
-    const row = this.db.prepare('SELECT * FROM businesses WHERE name = ? COLLATE NOCASE').get(name) as Row | undefined;
+    const row = this.db.prepare('SELECT * FROM businesses WHERE name = ? COLLATE NOCASE').get(name) as
+      Row | undefined;
     return row ? toBusiness(row) : undefined;
   }
 
@@ -101,7 +104,9 @@ export class Businesses {
     withConstraints(
       () =>
         this.db
-          .prepare('UPDATE businesses SET name = ?, owner_contact = ?, freshness_target_hours = ?, updated_at = ? WHERE id = ?')
+          .prepare(
+            'UPDATE businesses SET name = ?, owner_contact = ?, freshness_target_hours = ?, updated_at = ? WHERE id = ?',
+          )
           .run(
             data.name ?? current.name,
             data.ownerContact ?? current.ownerContact,

@@ -85,7 +85,12 @@ function toCheck(row: CheckRow): DailyCheck {
     startedAt: iso(row.started_at)!,
     endedAt: iso(row.ended_at),
     status: row.status,
-    summary: { ok: 0, warning: 0, failing: 0, ...fromJson<Record<string, unknown>>(row.summary, {}) } as DailyCheck['summary'],
+    summary: {
+      ok: 0,
+      warning: 0,
+      failing: 0,
+      ...fromJson<Record<string, unknown>>(row.summary, {}),
+    } as DailyCheck['summary'],
   };
 }
 
@@ -122,7 +127,9 @@ export class DailyChecks {
 
   addItems(checkId: string, items: DailyCheckItemInput[]): void {
     this.get(checkId);
-    const parsed = items.map((item) => parseInput(DailyCheckItemInputSchema, item, 'Invalid daily check item'));
+    const parsed = items.map((item) =>
+      parseInput(DailyCheckItemInputSchema, item, 'Invalid daily check item'),
+    );
     const insert = this.db.prepare(
       `INSERT INTO daily_check_items (check_id, business_id, business_name, host_id, host_name, plan_id, repository_id,
                                       item, status, reason, data, at)
@@ -131,7 +138,20 @@ export class DailyChecks {
     const at = this.now();
     this.db.transaction(() => {
       for (const i of parsed) {
-        insert.run(checkId, i.businessId, i.businessName, i.hostId, i.hostName, i.planId, i.repositoryId, i.item, i.status, i.reason, JSON.stringify(i.data), at);
+        insert.run(
+          checkId,
+          i.businessId,
+          i.businessName,
+          i.hostId,
+          i.hostName,
+          i.planId,
+          i.repositoryId,
+          i.item,
+          i.status,
+          i.reason,
+          JSON.stringify(i.data),
+          at,
+        );
       }
     })();
   }
@@ -140,12 +160,21 @@ export class DailyChecks {
   finish(checkId: string, status: 'done' | 'failed', extra: Record<string, unknown> = {}): DailyCheck {
     this.get(checkId);
     const counts = Object.fromEntries(
-      (this.db.prepare('SELECT status, COUNT(*) AS n FROM daily_check_items WHERE check_id = ? GROUP BY status').all(checkId) as {
-        status: CheckItemStatus;
-        n: number;
-      }[]).map((r) => [r.status, r.n]),
+      (
+        this.db
+          .prepare('SELECT status, COUNT(*) AS n FROM daily_check_items WHERE check_id = ? GROUP BY status')
+          .all(checkId) as {
+          status: CheckItemStatus;
+          n: number;
+        }[]
+      ).map((r) => [r.status, r.n]),
     );
-    const summary = { ...extra, ok: counts.ok ?? 0, warning: counts.warning ?? 0, failing: counts.failing ?? 0 };
+    const summary = {
+      ...extra,
+      ok: counts.ok ?? 0,
+      warning: counts.warning ?? 0,
+      failing: counts.failing ?? 0,
+    };
     this.db
       .prepare('UPDATE daily_checks SET status = ?, ended_at = ?, summary = ? WHERE id = ?')
       .run(status, this.now(), JSON.stringify(summary), checkId);
@@ -160,16 +189,20 @@ export class DailyChecks {
 
   items(checkId: string): DailyCheckItem[] {
     this.get(checkId);
-    return (this.db.prepare('SELECT * FROM daily_check_items WHERE check_id = ? ORDER BY id').all(checkId) as ItemRow[]).map(toItem);
+    return (
+      this.db
+        .prepare('SELECT * FROM daily_check_items WHERE check_id = ? ORDER BY id')
+        .all(checkId) as ItemRow[]
+    ).map(toItem);
   }
 
   /** Newest first; `before` is a check id (the last one of the previous page). */
   list(options: { limit?: number; before?: string } = {}): DailyCheck[] {
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 1000);
     if (options.before !== undefined) {
-      const anchor = this.db.prepare('SELECT started_at, rowid AS r FROM daily_checks WHERE id = ?').get(options.before) as
-        | { started_at: number; r: number }
-        | undefined;
+      const anchor = this.db
+        .prepare('SELECT started_at, rowid AS r FROM daily_checks WHERE id = ?')
+        .get(options.before) as { started_at: number; r: number } | undefined;
       if (!anchor) throw notFound('daily check', options.before);
       return (
         this.db
@@ -179,13 +212,19 @@ export class DailyChecks {
           .all(anchor.started_at, anchor.started_at, anchor.r, limit) as CheckRow[]
       ).map(toCheck);
     }
-    return (this.db.prepare('SELECT * FROM daily_checks ORDER BY started_at DESC, rowid DESC LIMIT ?').all(limit) as CheckRow[]).map(toCheck);
+    return (
+      this.db
+        .prepare('SELECT * FROM daily_checks ORDER BY started_at DESC, rowid DESC LIMIT ?')
+        .all(limit) as CheckRow[]
+    ).map(toCheck);
   }
 
   /** Checks left running by a console that stopped: marked failed. Returns how many. */
   recoverInterrupted(): number {
     return this.db
-      .prepare(`UPDATE daily_checks SET status = 'failed', ended_at = ?, summary = json_set(summary, '$.interrupted', json('true')) WHERE status = 'running'`)
+      .prepare(
+        `UPDATE daily_checks SET status = 'failed', ended_at = ?, summary = json_set(summary, '$.interrupted', json('true')) WHERE status = 'running'`,
+      )
       .run(this.now()).changes;
   }
 }

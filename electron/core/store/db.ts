@@ -69,7 +69,11 @@ export function withConstraints<T>(work: () => T, messages: { duplicate: string;
       throw new ConsoleError('CONFLICT', messages.duplicate);
     }
     if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
-      throw new ConsoleError('CONFLICT', messages.inUse ?? 'This change refers to an item that does not exist, or is still used by another item.');
+      throw new ConsoleError(
+        'CONFLICT',
+        messages.inUse ??
+          'This change refers to an item that does not exist, or is still used by another item.',
+      );
     }
     throw error;
   }

@@ -48,5 +48,10 @@ export function parsePublicKey(text: string): ParsedPublicKey {
   if (inner + 4 > blob.length || blob.subarray(4, 4 + inner).toString('latin1') !== type) {
     throw bad('the key type does not match the key data');
   }
-  return { type, blob, canonical: `${type} ${blob.toString('base64')}`, fingerprint: fingerprintOfBlob(blob) };
+  return {
+    type,
+    blob,
+    canonical: `${type} ${blob.toString('base64')}`,
+    fingerprint: fingerprintOfBlob(blob),
+  };
 }

@@ -30,7 +30,13 @@ export const HostInputSchema = z
 export type HostInput = z.input<typeof HostInputSchema>;
 
 export const HostPatchSchema = z
-  .object({ name: hostName, address: hostAddress, port: z.number().int().min(1).max(65535), user: userName, authKind: AuthKindSchema })
+  .object({
+    name: hostName,
+    address: hostAddress,
+    port: z.number().int().min(1).max(65535),
+    user: userName,
+    authKind: AuthKindSchema,
+  })
   .partial()
   .strict();
 export type HostPatch = z.input<typeof HostPatchSchema>;
@@ -112,7 +118,9 @@ export class Hosts {
 
   /** "this machine" first, then by name. */
   async list(): Promise<HostRecord[]> {
-    const rows = this.db.prepare(`SELECT * FROM hosts ORDER BY kind = 'ssh', name COLLATE NOCASE, id`).all() as Row[];
+    const rows = this.db
+      .prepare(`SELECT * FROM hosts ORDER BY kind = 'ssh', name COLLATE NOCASE, id`)
+      .all() as Row[];
     return Promise.all(rows.map((row) => this.toRecord(row)));
   }
 
@@ -163,7 +171,9 @@ export class Hosts {
     withConstraints(
       () =>
         this.db
-          .prepare('UPDATE hosts SET name = ?, address = ?, port = ?, user = ?, auth_kind = ?, updated_at = ? WHERE id = ?')
+          .prepare(
+            'UPDATE hosts SET name = ?, address = ?, port = ?, user = ?, auth_kind = ?, updated_at = ? WHERE id = ?',
+          )
           .run(
             data.name ?? row.name,
             data.address ?? row.address,
@@ -206,24 +216,38 @@ export class Hosts {
    * pinned is HOST_KEY_CHANGED unless `replace` says this is the explicit
    * (audited) re-pin.
    */
-  async pinHostKey(id: string, publicKey: string, options: { expectedFingerprint?: string; replace?: boolean } = {}): Promise<HostRecord> {
+  async pinHostKey(
+    id: string,
+    publicKey: string,
+    options: { expectedFingerprint?: string; replace?: boolean } = {},
+  ): Promise<HostRecord> {
     const row = this.row(id);
     if (row.kind === 'local') throw new ConsoleError('CONFLICT', 'This machine has no SSH host key to pin.');
     const key = parsePublicKey(publicKey);
     if (options.expectedFingerprint !== undefined && options.expectedFingerprint !== key.fingerprint) {
-      throw new ConsoleError('CONFLICT', 'The fingerprint shown to the user does not belong to this key; nothing was pinned.', {
-        expected: options.expectedFingerprint.slice(0, 100),
-        actual: key.fingerprint,
-      });
+      throw new ConsoleError(
+        'CONFLICT',
+        'The fingerprint shown to the user does not belong to this key; nothing was pinned.',
+        {
+          expected: options.expectedFingerprint.slice(0, 100),
+          actual: key.fingerprint,
+        },
+      );
     }
-    if (row.host_key_fingerprint !== null && row.host_key_fingerprint !== key.fingerprint && !options.replace) {
+    if (
+      row.host_key_fingerprint !== null &&
+      row.host_key_fingerprint !== key.fingerprint &&
+      !options.replace
+    ) {
       throw new ConsoleError('HOST_KEY_CHANGED', `Host "${row.name}" already has a different pinned key.`, {
         pinned: row.host_key_fingerprint,
         offered: key.fingerprint,
       });
     }
     this.db
-      .prepare('UPDATE hosts SET host_key_fingerprint = ?, host_key_public = ?, host_key_pinned_at = ?, updated_at = ? WHERE id = ?')
+      .prepare(
+        'UPDATE hosts SET host_key_fingerprint = ?, host_key_public = ?, host_key_pinned_at = ?, updated_at = ? WHERE id = ?',
+      )
       .run(key.fingerprint, key.canonical, this.now(), this.now(), id);
     return this.get(id);
   }
@@ -231,14 +255,17 @@ export class Hosts {
   async unpinHostKey(id: string): Promise<HostRecord> {
     this.row(id);
     this.db
-      .prepare('UPDATE hosts SET host_key_fingerprint = NULL, host_key_public = NULL, host_key_pinned_at = NULL, updated_at = ? WHERE id = ?')
+      .prepare(
+        'UPDATE hosts SET host_key_fingerprint = NULL, host_key_public = NULL, host_key_pinned_at = NULL, updated_at = ? WHERE id = ?',
+      )
       .run(this.now(), id);
     return this.get(id);
   }
 
   /** Compares a key offered by the host with the pin: 'match', 'unknown' (nothing pinned) or 'changed'. */
   checkHostKey(id: string, offeredFingerprint: string): 'match' | 'unknown' | 'changed' {
-    if (!FINGERPRINT_RE.test(offeredFingerprint)) throw new ConsoleError('BAD_REQUEST', 'Not a SHA256 fingerprint.');
+    if (!FINGERPRINT_RE.test(offeredFingerprint))
+      throw new ConsoleError('BAD_REQUEST', 'Not a SHA256 fingerprint.');
     const pinned = this.row(id).host_key_fingerprint;
     if (pinned === null) return 'unknown';
     return pinned === offeredFingerprint ? 'match' : 'changed';
@@ -249,12 +276,21 @@ export class Hosts {
     const row = this.row(id);
     if (row.kind === 'local') throw new ConsoleError('CONFLICT', 'This machine needs no SSH key.');
     const text = privateKey.trim();
-    if (text.length > MAX_PRIVATE_KEY || !/^-----BEGIN (?:OPENSSH |RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY-----\n[\s\S]+\n-----END (?:OPENSSH |RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY-----$/.test(text.replace(/\r\n/g, '\n'))) {
+    if (
+      text.length > MAX_PRIVATE_KEY ||
+      !/^-----BEGIN (?:OPENSSH |RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY-----\n[\s\S]+\n-----END (?:OPENSSH |RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY-----$/.test(
+        text.replace(/\r\n/g, '\n'),
+      )
+    ) {
       // The message must not quote the input: it is a key.
-      throw new ConsoleError('BAD_REQUEST', 'That is not a private key in OpenSSH or PEM format ("-----BEGIN … PRIVATE KEY-----").');
+      throw new ConsoleError(
+        'BAD_REQUEST',
+        'That is not a private key in OpenSSH or PEM format ("-----BEGIN … PRIVATE KEY-----").',
+      );
     }
     await this.secrets.set(secretNames.hostPrivateKey(id), `${text.replace(/\r\n/g, '\n')}\n`);
-    if (passphrase !== undefined && passphrase !== '') await this.secrets.set(secretNames.hostKeyPassphrase(id), passphrase);
+    if (passphrase !== undefined && passphrase !== '')
+      await this.secrets.set(secretNames.hostKeyPassphrase(id), passphrase);
     else await this.secrets.delete(secretNames.hostKeyPassphrase(id));
     this.db.prepare(`UPDATE hosts SET auth_kind = 'key', updated_at = ? WHERE id = ?`).run(this.now(), id);
     return this.get(id);

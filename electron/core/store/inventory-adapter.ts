@@ -38,7 +38,10 @@ export class StoreInventory {
   async putRepo(record: RepoRecord): Promise<void> {
     let businessId: string | null = null;
     if (record.business !== undefined && record.business !== '') {
-      businessId = (this.store.businesses.findByName(record.business) ?? this.store.businesses.create({ name: record.business })).id;
+      businessId = (
+        this.store.businesses.findByName(record.business) ??
+        this.store.businesses.create({ name: record.business })
+      ).id;
     }
     if (this.store.repositories.exists(record.id)) {
       await this.store.repositories.update(record.id, {

@@ -34,9 +34,15 @@ export interface ImportReport {
   skipped: { kind: 'host' | 'repository'; id: string; reason: string }[];
 }
 
-export async function importInventoryJson(db: Db, secrets: SecretStore, file: string, now: Clock = Date.now): Promise<ImportReport> {
+export async function importInventoryJson(
+  db: Db,
+  secrets: SecretStore,
+  file: string,
+  now: Clock = Date.now,
+): Promise<ImportReport> {
   const report: ImportReport = { imported: false, hosts: 0, repositories: 0, businesses: 0, skipped: [] };
-  if (db.prepare('SELECT 1 FROM meta WHERE key = ?').get(INVENTORY_IMPORT_KEY)) return { ...report, reason: 'already-imported' };
+  if (db.prepare('SELECT 1 FROM meta WHERE key = ?').get(INVENTORY_IMPORT_KEY))
+    return { ...report, reason: 'already-imported' };
 
   let raw: string;
   try {
@@ -52,7 +58,11 @@ export async function importInventoryJson(db: Db, secrets: SecretStore, file: st
     throw new ConsoleError('BAD_REQUEST', 'The old inventory file is not valid JSON; it was not imported.');
   }
   const parsed = InventoryFileSchema.safeParse(json);
-  if (!parsed.success) throw new ConsoleError('BAD_REQUEST', 'The old inventory file does not have the expected shape; it was not imported.');
+  if (!parsed.success)
+    throw new ConsoleError(
+      'BAD_REQUEST',
+      'The old inventory file does not have the expected shape; it was not imported.',
+    );
 
   const businesses = new Businesses(db, now);
   const hosts = new Hosts(db, secrets, now);
@@ -66,10 +76,20 @@ export async function importInventoryJson(db: Db, secrets: SecretStore, file: st
     for (const host of data.hosts) {
       if (host.id === LOCAL_HOST_ID || host.kind === 'local' || hosts.exists(host.id)) continue;
       try {
-        hosts.insert({ id: host.id, name: host.name, address: host.address ?? '', port: host.port ?? 22, user: host.user ?? '' });
+        hosts.insert({
+          id: host.id,
+          name: host.name,
+          address: host.address ?? '',
+          port: host.port ?? 22,
+          user: host.user ?? '',
+        });
         report.hosts++;
       } catch (error) {
-        report.skipped.push({ kind: 'host', id: host.id, reason: error instanceof Error ? error.message : String(error) });
+        report.skipped.push({
+          kind: 'host',
+          id: host.id,
+          reason: error instanceof Error ? error.message : String(error),
+        });
       }
     }
     for (const repo of data.repos) {
@@ -96,12 +116,21 @@ export async function importInventoryJson(db: Db, secrets: SecretStore, file: st
         });
         report.repositories++;
       } catch (error) {
-        report.skipped.push({ kind: 'repository', id: repo.id, reason: error instanceof Error ? error.message : String(error) });
+        report.skipped.push({
+          kind: 'repository',
+          id: repo.id,
+          reason: error instanceof Error ? error.message : String(error),
+        });
       }
     }
     db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(
       INVENTORY_IMPORT_KEY,
-      JSON.stringify({ at: now(), hosts: report.hosts, repositories: report.repositories, skipped: report.skipped.length }),
+      JSON.stringify({
+        at: now(),
+        hosts: report.hosts,
+        repositories: report.repositories,
+        skipped: report.skipped.length,
+      }),
     );
     return true;
   });

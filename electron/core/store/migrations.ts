@@ -185,7 +185,9 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(V1_INITIAL);
       const now = Date.now();
       // "this machine": repositories reached by local exec point at it.
-      db.prepare(`INSERT INTO hosts (id, name, kind, created_at, updated_at) VALUES ('local', 'this machine', 'local', ?, ?)`).run(now, now);
+      db.prepare(
+        `INSERT INTO hosts (id, name, kind, created_at, updated_at) VALUES ('local', 'this machine', 'local', ?, ?)`,
+      ).run(now, now);
     },
   },
 ];
@@ -198,7 +200,9 @@ function checkOrder(migrations: readonly Migration[]): void {
   let previous = 0;
   for (const m of migrations) {
     if (!Number.isInteger(m.version) || m.version <= previous) {
-      throw new Error(`migrations must have strictly increasing positive integer versions (found ${m.version} after ${previous})`);
+      throw new Error(
+        `migrations must have strictly increasing positive integer versions (found ${m.version} after ${previous})`,
+      );
     }
     previous = m.version;
   }
@@ -211,7 +215,11 @@ export function currentVersion(db: Database.Database): number {
 }
 
 /** Applies the missing migrations; returns the versions it applied. */
-export function migrate(db: Database.Database, migrations: readonly Migration[], now: () => number = Date.now): number[] {
+export function migrate(
+  db: Database.Database,
+  migrations: readonly Migration[],
+  now: () => number = Date.now,
+): number[] {
   checkOrder(migrations);
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version    INTEGER PRIMARY KEY,
@@ -241,7 +249,11 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
       const done = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version);
       if (done) return false;
       m.up(db);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, now());
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        now(),
+      );
       return true;
     });
     if (step.immediate()) applied.push(m.version);

@@ -7,7 +7,16 @@ import { z } from 'zod';
 import { ConsoleError } from '../../../shared';
 import { fromJson, iso, newId, notFound, type Clock } from './common';
 import { withConstraints, type Db } from './db';
-import { absolutePath, displayName, excludePattern, freshnessHours, IdSchema, parseInput, schedule, tag } from './validation';
+import {
+  absolutePath,
+  displayName,
+  excludePattern,
+  freshnessHours,
+  IdSchema,
+  parseInput,
+  schedule,
+  tag,
+} from './validation';
 
 const keepCount = z.number().int().min(0).max(100_000);
 
@@ -162,11 +171,12 @@ export class Plans {
 
   /** Host, repository and business exist, and the repository belongs to the plan's business. */
   private checkRefs(businessId: string, hostId: string, repositoryId: string): void {
-    if (this.db.prepare('SELECT 1 FROM businesses WHERE id = ?').get(businessId) === undefined) throw notFound('business', businessId);
-    if (this.db.prepare('SELECT 1 FROM hosts WHERE id = ?').get(hostId) === undefined) throw notFound('host', hostId);
+    if (this.db.prepare('SELECT 1 FROM businesses WHERE id = ?').get(businessId) === undefined)
+      throw notFound('business', businessId);
+    if (this.db.prepare('SELECT 1 FROM hosts WHERE id = ?').get(hostId) === undefined)
+      throw notFound('host', hostId);
     const repo = this.db.prepare('SELECT business_id FROM repositories WHERE id = ?').get(repositoryId) as
-      | { business_id: string | null }
-      | undefined;
+      { business_id: string | null } | undefined;
     if (!repo) throw notFound('repository', repositoryId);
     if (repo.business_id !== businessId) {
       throw new ConsoleError('CONFLICT', "The plan's repository belongs to another business (or to none).");
@@ -210,7 +220,10 @@ export class Plans {
   update(id: string, patch: PlanPatch): Plan {
     const data = parseInput(PlanPatchSchema, patch, 'Invalid plan change');
     const current = this.get(id);
-    const next = { ...current, ...Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)) } as Plan;
+    const next = {
+      ...current,
+      ...Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)),
+    } as Plan;
     this.checkRefs(next.businessId, next.hostId, next.repositoryId);
     withConstraints(
       () =>

@@ -10,7 +10,15 @@ import { secretNames, type SecretStore } from '../secrets/secret-store';
 import { fromJson, iso, newId, notFound, type Clock } from './common';
 import { withConstraints, type Db } from './db';
 import { LOCAL_HOST_ID } from './hosts';
-import { displayName, IdSchema, nonSecretEnv, parseInput, repoKindOf, RepoKindSchema, repoLocation } from './validation';
+import {
+  displayName,
+  IdSchema,
+  nonSecretEnv,
+  parseInput,
+  repoKindOf,
+  RepoKindSchema,
+  repoLocation,
+} from './validation';
 
 export const RepoRoleSchema = z.enum(['primary', 'offsite']);
 export type RepoRole = z.infer<typeof RepoRoleSchema>;
@@ -81,7 +89,10 @@ const SELECT = `SELECT r.*, b.name AS business_name FROM repositories r LEFT JOI
 function checkKind(location: string, kind: RepoKind | undefined): RepoKind {
   const derived = repoKindOf(location);
   if (kind !== undefined && kind !== derived) {
-    throw new ConsoleError('BAD_REQUEST', `The location says this is a "${derived}" repository, not "${kind}".`);
+    throw new ConsoleError(
+      'BAD_REQUEST',
+      `The location says this is a "${derived}" repository, not "${kind}".`,
+    );
   }
   return derived;
 }
@@ -157,8 +168,12 @@ export class Repositories {
   }
 
   private requireRefs(hostId: string, businessId: string | null): void {
-    if (this.db.prepare('SELECT 1 FROM hosts WHERE id = ?').get(hostId) === undefined) throw notFound('host', hostId);
-    if (businessId !== null && this.db.prepare('SELECT 1 FROM businesses WHERE id = ?').get(businessId) === undefined) {
+    if (this.db.prepare('SELECT 1 FROM hosts WHERE id = ?').get(hostId) === undefined)
+      throw notFound('host', hostId);
+    if (
+      businessId !== null &&
+      this.db.prepare('SELECT 1 FROM businesses WHERE id = ?').get(businessId) === undefined
+    ) {
       throw notFound('business', businessId);
     }
   }
@@ -181,7 +196,19 @@ export class Repositories {
             `INSERT INTO repositories (id, name, location, kind, host_id, business_id, role, env, demo, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(id, data.name, data.location, kind, data.hostId, data.businessId, data.role, JSON.stringify(data.env), data.demo ? 1 : 0, now, now),
+          .run(
+            id,
+            data.name,
+            data.location,
+            kind,
+            data.hostId,
+            data.businessId,
+            data.role,
+            JSON.stringify(data.env),
+            data.demo ? 1 : 0,
+            now,
+            now,
+          ),
       { duplicate: 'A repository with this name (or id) already exists.' },
     );
     return id;
@@ -196,8 +223,14 @@ export class Repositories {
     const businessId = data.businessId === undefined ? row.business_id : data.businessId;
     this.requireRefs(hostId, businessId);
     if (businessId !== row.business_id) {
-      const plans = this.db.prepare('SELECT COUNT(*) AS n FROM plans WHERE repository_id = ?').get(id) as { n: number };
-      if (plans.n > 0) throw new ConsoleError('CONFLICT', `${plans.n} plans of the current business use this repository; move them first.`);
+      const plans = this.db.prepare('SELECT COUNT(*) AS n FROM plans WHERE repository_id = ?').get(id) as {
+        n: number;
+      };
+      if (plans.n > 0)
+        throw new ConsoleError(
+          'CONFLICT',
+          `${plans.n} plans of the current business use this repository; move them first.`,
+        );
     }
     withConstraints(
       () =>
@@ -225,15 +258,23 @@ export class Repositories {
   /** Refused while plans use it. Forgets the password too (the repository's data is untouched). */
   async remove(id: string): Promise<void> {
     const row = this.row(id);
-    const plans = this.db.prepare('SELECT COUNT(*) AS n FROM plans WHERE repository_id = ?').get(id) as { n: number };
-    if (plans.n > 0) throw new ConsoleError('CONFLICT', `Repository "${row.name}" is used by ${plans.n} plans; remove them first.`, plans);
+    const plans = this.db.prepare('SELECT COUNT(*) AS n FROM plans WHERE repository_id = ?').get(id) as {
+      n: number;
+    };
+    if (plans.n > 0)
+      throw new ConsoleError(
+        'CONFLICT',
+        `Repository "${row.name}" is used by ${plans.n} plans; remove them first.`,
+        plans,
+      );
     this.db.prepare('DELETE FROM repositories WHERE id = ?').run(id);
     await this.secrets.delete(secretNames.repoPassword(id));
   }
 
   async setPassword(id: string, password: string): Promise<RepositoryRecord> {
     this.row(id);
-    if (password.length === 0 || password.length > 4096) throw new ConsoleError('BAD_REQUEST', 'A repository password is 1 to 4096 characters.');
+    if (password.length === 0 || password.length > 4096)
+      throw new ConsoleError('BAD_REQUEST', 'A repository password is 1 to 4096 characters.');
     await this.secrets.set(secretNames.repoPassword(id), password);
     return this.get(id);
   }

@@ -36,15 +36,18 @@ function codePoints(value: string): number {
 function checkText(value: string, rules: TextRules): string | null {
   const min = rules.min ?? 1;
   const length = codePoints(value);
-  if (length < min) return min === 1 ? `${rules.label} cannot be empty` : `${rules.label} needs at least ${min} characters`;
-  if (length > rules.max) return `${rules.label} can be at most ${rules.max} characters (this one has ${length})`;
+  if (length < min)
+    return min === 1 ? `${rules.label} cannot be empty` : `${rules.label} needs at least ${min} characters`;
+  if (length > rules.max)
+    return `${rules.label} can be at most ${rules.max} characters (this one has ${length})`;
   if (CONTROL_OR_SPOOF.test(value)) {
     return `${rules.label} cannot contain control characters (newlines, tabs, escapes) or text-direction overrides`;
   }
   if ((rules.noLeadingDash ?? true) && value.startsWith('-')) {
     return `${rules.label} cannot start with "-" (a command line would read it as an option)`;
   }
-  if ((rules.trimmed ?? true) && value.trim() !== value) return `${rules.label} cannot start or end with spaces`;
+  if ((rules.trimmed ?? true) && value.trim() !== value)
+    return `${rules.label} cannot start or end with spaces`;
   return null;
 }
 
@@ -76,7 +79,8 @@ export const hostAddress = z.string().superRefine((value, ctx) => {
   let problem = checkText(value, { label: 'an address', max: 253 });
   if (!problem) {
     const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
-    const dns = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+    const dns =
+      /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
     if (net.isIP(bare) === 0 && !dns.test(value)) {
       problem = 'an address is a DNS name (letters, digits, "-" and ".") or an IPv4/IPv6 address';
     }
@@ -120,7 +124,9 @@ export const tag = z.string().superRefine((value, ctx) => {
 export const schedule = z.string().superRefine((value, ctx) => {
   const problem =
     checkText(value, { label: 'a schedule', max: 100 }) ??
-    (/^[A-Za-z0-9*:/,. ~_+-]+$/.test(value) ? null : 'a schedule is a systemd calendar expression such as "daily" or "*-*-* 02:30:00"');
+    (/^[A-Za-z0-9*:/,. ~_+-]+$/.test(value)
+      ? null
+      : 'a schedule is a systemd calendar expression such as "daily" or "*-*-* 02:30:00"');
   if (problem) ctx.addIssue({ code: 'custom', message: problem, params: NAME_ISSUE });
 });
 
@@ -139,26 +145,35 @@ export const freshnessHours = z.number().int('hours are a whole number').min(1).
 export const SECRET_ENV_NAME = /PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL|PASSPHRASE|^RESTIC_REPOSITORY/;
 
 /** Non-secret environment for restic (e.g. AWS_DEFAULT_REGION, RESTIC_COMPRESSION). */
-export const nonSecretEnv = z
-  .record(z.string(), z.string())
-  .superRefine((env, ctx) => {
-    const names = Object.keys(env);
-    if (names.length > 50) ctx.addIssue({ code: 'custom', message: 'at most 50 environment variables' });
-    for (const name of names) {
-      if (!/^[A-Z_][A-Z0-9_]{0,63}$/.test(name)) {
-        ctx.addIssue({ code: 'custom', path: [name], message: 'environment variable names are upper-case letters, digits and "_"', params: NAME_ISSUE });
-      } else if (SECRET_ENV_NAME.test(name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [name],
-          message: `${name} holds a secret or the repository itself; set it through the secret store or the repository location, not as plain environment`,
-        });
-      } else {
-        const problem = checkText(env[name] ?? '', { label: 'an environment value', max: 1024, min: 0, noLeadingDash: false, trimmed: false });
-        if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
-      }
+export const nonSecretEnv = z.record(z.string(), z.string()).superRefine((env, ctx) => {
+  const names = Object.keys(env);
+  if (names.length > 50) ctx.addIssue({ code: 'custom', message: 'at most 50 environment variables' });
+  for (const name of names) {
+    if (!/^[A-Z_][A-Z0-9_]{0,63}$/.test(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: 'environment variable names are upper-case letters, digits and "_"',
+        params: NAME_ISSUE,
+      });
+    } else if (SECRET_ENV_NAME.test(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `${name} holds a secret or the repository itself; set it through the secret store or the repository location, not as plain environment`,
+      });
+    } else {
+      const problem = checkText(env[name] ?? '', {
+        label: 'an environment value',
+        max: 1024,
+        min: 0,
+        noLeadingDash: false,
+        trimmed: false,
+      });
+      if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
     }
-  });
+  }
+});
 
 /** restic's repository kind from its location string. */
 export function repoKindOf(location: string): RepoKind {
@@ -173,7 +188,8 @@ export function repoKindOf(location: string): RepoKind {
 export const repoLocation = z.string().superRefine((value, ctx) => {
   let problem = checkText(value, { label: 'a repository location', max: 1024 });
   if (!problem && /:\/\/[^/@\s]*:[^/@\s]*@/.test(value)) {
-    problem = 'a repository location cannot carry a user name and password; put credentials in the secret store';
+    problem =
+      'a repository location cannot carry a user name and password; put credentials in the secret store';
   }
   if (!problem && !value.startsWith('/') && !/^[a-z][a-z0-9]*:/.test(value)) {
     problem = 'a repository location is an absolute path or "<backend>:<address>" (sftp:, s3:, rest:, …)';
@@ -198,7 +214,10 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what:
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues;
-  const naming = issues.some((issue) => issue.code === 'custom' && (issue as { params?: { invalidName?: boolean } }).params?.invalidName);
+  const naming = issues.some(
+    (issue) =>
+      issue.code === 'custom' && (issue as { params?: { invalidName?: boolean } }).params?.invalidName,
+  );
   throw new ConsoleError(naming ? 'INVALID_NAME' : 'BAD_REQUEST', `${what}: ${describe(issues)}`, {
     issues: issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })),
   });

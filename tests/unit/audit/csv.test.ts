@@ -29,7 +29,12 @@ describe('CSV (RFC 4180) with formula-injection guard', () => {
   });
 
   it('separates records with CRLF and ends with one', () => {
-    expect(toCsv([['a', 'b'], [1, 'x,y']])).toBe('a,b\r\n1,"x,y"\r\n');
+    expect(
+      toCsv([
+        ['a', 'b'],
+        [1, 'x,y'],
+      ]),
+    ).toBe('a,b\r\n1,"x,y"\r\n');
     expect(toCsv([])).toBe('');
   });
 });

@@ -1,7 +1,12 @@
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConsoleError } from '../../../shared';
-import { INTERRUPTED_MESSAGE, JobManager, type JobContext, type JobManagerOptions } from '../../../electron/core/jobs/job-manager';
+import {
+  INTERRUPTED_MESSAGE,
+  JobManager,
+  type JobContext,
+  type JobManagerOptions,
+} from '../../../electron/core/jobs/job-manager';
 import { Redactor } from '../../../electron/core/jobs/redact';
 import type { JobEvent } from '../../../electron/core/jobs/types';
 import { DB_FILE_NAME, openDatabase, type Db } from '../../../electron/core/store/db';
@@ -29,7 +34,9 @@ function gate() {
 }
 
 const untilAborted = (signal: AbortSignal) =>
-  new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+  new Promise<never>((_, reject) =>
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+  );
 
 beforeEach(async () => {
   dir = await tempDataDir();
@@ -44,23 +51,42 @@ afterEach(async () => {
 describe('JobManager', () => {
   it('runs a job, persists each transition and emits created/updated', async () => {
     const m = manager();
-    const job = m.submit({ kind: 'backup', target: 'repo:demo', title: 'Back up /srv', command: 'restic backup /srv', run: async (ctx) => {
-      ctx.progress({ percent: 50, filesDone: 1, filesTotal: 2 });
-      ctx.count('errors', 0);
-      ctx.log('first line\nsecond line\n');
-      return { exitCode: 0 };
-    } });
+    const job = m.submit({
+      kind: 'backup',
+      target: 'repo:demo',
+      title: 'Back up /srv',
+      command: 'restic backup /srv',
+      run: async (ctx) => {
+        ctx.progress({ percent: 50, filesDone: 1, filesTotal: 2 });
+        ctx.count('errors', 0);
+        ctx.log('first line\nsecond line\n');
+        return { exitCode: 0 };
+      },
+    });
     expect(['queued', 'running']).toContain(job.status);
     const done = await m.wait(job.id);
-    expect(done).toMatchObject({ status: 'succeeded', exitCode: 0, error: null, command: 'restic backup /srv', progress: { percent: 50 }, logTotal: 2 });
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      exitCode: 0,
+      error: null,
+      command: 'restic backup /srv',
+      progress: { percent: 50 },
+      logTotal: 2,
+    });
     expect(done.startedAt).not.toBeNull();
     expect(done.endedAt).not.toBeNull();
 
     expect(events[0]).toMatchObject({ type: 'created', job: { id: job.id, status: 'queued' } });
-    const statuses = events.filter((e) => e.type === 'updated').map((e) => (e.type === 'updated' ? e.job.status : ''));
+    const statuses = events
+      .filter((e) => e.type === 'updated')
+      .map((e) => (e.type === 'updated' ? e.job.status : ''));
     expect(statuses[0]).toBe('running');
     expect(statuses.at(-1)).toBe('succeeded');
-    expect(events.some((e) => e.type === 'log' && e.lines.map((l) => l.line).join('|') === 'first line|second line')).toBe(true);
+    expect(
+      events.some(
+        (e) => e.type === 'log' && e.lines.map((l) => l.line).join('|') === 'first line|second line',
+      ),
+    ).toBe(true);
 
     // What a restarted console reads back from SQLite.
     const row = db.prepare('SELECT status, exit_code FROM jobs WHERE id = ?').get(job.id);
@@ -78,7 +104,13 @@ describe('JobManager', () => {
     const job = (name: string, priority: 'manual' | 'bulk') =>
       m.submit({ kind: 'test', target: name, priority, run: async () => void order.push(name) });
     const blocker = m.submit({ kind: 'test', target: 'blocker', run: async () => hold.opened });
-    const ids = [job('bulk-1', 'bulk'), job('bulk-2', 'bulk'), job('manual-1', 'manual'), job('bulk-3', 'bulk'), job('manual-2', 'manual')].map((j) => j.id);
+    const ids = [
+      job('bulk-1', 'bulk'),
+      job('bulk-2', 'bulk'),
+      job('manual-1', 'manual'),
+      job('bulk-3', 'bulk'),
+      job('manual-2', 'manual'),
+    ].map((j) => j.id);
     expect(m.get(ids[0]!).status).toBe('queued');
     hold.open();
     await Promise.all([blocker.id, ...ids].map((id) => m.wait(id)));
@@ -90,12 +122,17 @@ describe('JobManager', () => {
     let running = 0;
     let peak = 0;
     const jobs = Array.from({ length: 6 }, (_, i) =>
-      m.submit({ kind: 'test', target: `t${i}`, priority: 'bulk', run: async () => {
-        running++;
-        peak = Math.max(peak, running);
-        await new Promise((r) => setTimeout(r, 20));
-        running--;
-      } }),
+      m.submit({
+        kind: 'test',
+        target: `t${i}`,
+        priority: 'bulk',
+        run: async () => {
+          running++;
+          peak = Math.max(peak, running);
+          await new Promise((r) => setTimeout(r, 20));
+          running--;
+        },
+      }),
     );
     await Promise.all(jobs.map((j) => m.wait(j.id)));
     expect(peak).toBe(2);
@@ -105,11 +142,15 @@ describe('JobManager', () => {
     const m = manager();
     let signal: AbortSignal | undefined;
     const started = gate();
-    const job = m.submit({ kind: 'restore', target: 'repo:demo', run: async (ctx) => {
-      signal = ctx.signal;
-      started.open();
-      return untilAborted(ctx.signal);
-    } });
+    const job = m.submit({
+      kind: 'restore',
+      target: 'repo:demo',
+      run: async (ctx) => {
+        signal = ctx.signal;
+        started.open();
+        return untilAborted(ctx.signal);
+      },
+    });
     await started.opened;
     const during = m.cancel(job.id);
     expect(during).toMatchObject({ status: 'running', cancelRequested: true });
@@ -135,20 +176,56 @@ describe('JobManager', () => {
 
   it('classifies outcomes: ConsoleError code, partial, unexpected errors', async () => {
     const m = manager();
-    const locked = m.submit({ kind: 'check', target: 'r', run: async () => {
-      throw new ConsoleError('REPO_LOCKED', 'repository is already locked by pid 42', { exitCode: 11 });
-    } });
-    const partial = m.submit({ kind: 'backup', target: 'r', run: async () => {
-      throw new ConsoleError('RESTIC_PARTIAL', 'some files could not be read', { exitCode: 3 });
-    } });
-    const partialOutcome = m.submit({ kind: 'backup', target: 'r', run: async () => ({ status: 'partial', exitCode: 3, error: { code: 'RESTIC_PARTIAL', message: '2 files skipped' } }) });
-    const bug = m.submit({ kind: 'test', target: 'r', run: () => {
-      throw new TypeError('x is undefined');
-    } });
-    expect(await m.wait(locked.id)).toMatchObject({ status: 'failed', exitCode: 11, error: { code: 'REPO_LOCKED', message: 'repository is already locked by pid 42' } });
-    expect(await m.wait(partial.id)).toMatchObject({ status: 'partial', exitCode: 3, error: { code: 'RESTIC_PARTIAL' } });
-    expect(await m.wait(partialOutcome.id)).toMatchObject({ status: 'partial', exitCode: 3, error: { code: 'RESTIC_PARTIAL', message: '2 files skipped' } });
-    expect(await m.wait(bug.id)).toMatchObject({ status: 'failed', exitCode: null, error: { code: 'INTERNAL', message: 'x is undefined' } });
+    const locked = m.submit({
+      kind: 'check',
+      target: 'r',
+      run: async () => {
+        throw new ConsoleError('REPO_LOCKED', 'repository is already locked by pid 42', { exitCode: 11 });
+      },
+    });
+    const partial = m.submit({
+      kind: 'backup',
+      target: 'r',
+      run: async () => {
+        throw new ConsoleError('RESTIC_PARTIAL', 'some files could not be read', { exitCode: 3 });
+      },
+    });
+    const partialOutcome = m.submit({
+      kind: 'backup',
+      target: 'r',
+      run: async () => ({
+        status: 'partial',
+        exitCode: 3,
+        error: { code: 'RESTIC_PARTIAL', message: '2 files skipped' },
+      }),
+    });
+    const bug = m.submit({
+      kind: 'test',
+      target: 'r',
+      run: () => {
+        throw new TypeError('x is undefined');
+      },
+    });
+    expect(await m.wait(locked.id)).toMatchObject({
+      status: 'failed',
+      exitCode: 11,
+      error: { code: 'REPO_LOCKED', message: 'repository is already locked by pid 42' },
+    });
+    expect(await m.wait(partial.id)).toMatchObject({
+      status: 'partial',
+      exitCode: 3,
+      error: { code: 'RESTIC_PARTIAL' },
+    });
+    expect(await m.wait(partialOutcome.id)).toMatchObject({
+      status: 'partial',
+      exitCode: 3,
+      error: { code: 'RESTIC_PARTIAL', message: '2 files skipped' },
+    });
+    expect(await m.wait(bug.id)).toMatchObject({
+      status: 'failed',
+      exitCode: null,
+      error: { code: 'INTERNAL', message: 'x is undefined' },
+    });
   });
 
   it('marks jobs a crashed console left queued or running as failed', async () => {
@@ -164,7 +241,10 @@ describe('JobManager', () => {
       const second = new JobManager({ db: db2 });
       expect([...second.recovered].sort()).toEqual([hung.id, waiting.id].sort());
       for (const id of [hung.id, waiting.id]) {
-        expect(second.get(id)).toMatchObject({ status: 'failed', error: { code: 'CANCELLED', message: INTERRUPTED_MESSAGE } });
+        expect(second.get(id)).toMatchObject({
+          status: 'failed',
+          error: { code: 'CANCELLED', message: INTERRUPTED_MESSAGE },
+        });
         expect(second.get(id).endedAt).not.toBeNull();
       }
       await second.close(0);
@@ -175,13 +255,17 @@ describe('JobManager', () => {
 
   it('keeps a bounded log: the newest N lines, each capped', async () => {
     const m = manager({ maxLogLines: 10, maxLineLength: 50 });
-    const job = m.submit({ kind: 'test', target: 'r', run: async (ctx) => {
-      for (let i = 0; i < 100; i++) {
-        ctx.log(`line ${i}`, i % 2 ? 'stderr' : 'stdout');
-        if (i % 30 === 0) await new Promise((r) => setTimeout(r, 60)); // let some flushes happen mid-way
-      }
-      ctx.log('z'.repeat(5000));
-    } });
+    const job = m.submit({
+      kind: 'test',
+      target: 'r',
+      run: async (ctx) => {
+        for (let i = 0; i < 100; i++) {
+          ctx.log(`line ${i}`, i % 2 ? 'stderr' : 'stdout');
+          if (i % 30 === 0) await new Promise((r) => setTimeout(r, 60)); // let some flushes happen mid-way
+        }
+        ctx.log('z'.repeat(5000));
+      },
+    });
     const done = await m.wait(job.id);
     expect(done.logTotal).toBe(101);
     expect(done.logDropped).toBe(91);
@@ -203,7 +287,10 @@ describe('JobManager', () => {
       kind: 'backup',
       target: 'repo:acme',
       secrets: [jobSecret],
-      command: { argv: ['restic', '-r', '/srv/repo', 'backup', '/srv'], secretEnv: { RESTIC_PASSWORD: jobSecret } },
+      command: {
+        argv: ['restic', '-r', '/srv/repo', 'backup', '/srv'],
+        secretEnv: { RESTIC_PASSWORD: jobSecret },
+      },
       run: async (ctx: JobContext) => {
         ctx.addSecret(learned);
         ctx.log(`password is ${jobSecret}`);
@@ -217,7 +304,11 @@ describe('JobManager', () => {
     expect(done.command).toBe('RESTIC_PASSWORD=*** restic -r /srv/repo backup /srv');
     expect(done.error?.message).toBe('wrong password ***');
     expect(done.progress.message).toBe('using ***');
-    expect(m.log(job.id).map((l) => l.line)).toEqual(['password is ***', '*** and ***', '{"message_type":"status","secret":"***"}']);
+    expect(m.log(job.id).map((l) => l.line)).toEqual([
+      'password is ***',
+      '*** and ***',
+      '{"message_type":"status","secret":"***"}',
+    ]);
 
     const everything = JSON.stringify(events);
     db.pragma('wal_checkpoint(TRUNCATE)');
@@ -230,15 +321,19 @@ describe('JobManager', () => {
   it('throttles progress writes and events', async () => {
     const m = manager({ progressIntervalMs: 100 });
     let writes = 0;
-    const job = m.submit({ kind: 'backup', target: 'r', run: async (ctx) => {
-      const end = Date.now() + 350;
-      let i = 0;
-      while (Date.now() < end) {
-        ctx.progress({ percent: Math.min(100, i++ / 100), bytesDone: i });
-        if (i % 500 === 0) await new Promise((r) => setImmediate(r));
-      }
-      ctx.progress({ percent: 100 });
-    } });
+    const job = m.submit({
+      kind: 'backup',
+      target: 'r',
+      run: async (ctx) => {
+        const end = Date.now() + 350;
+        let i = 0;
+        while (Date.now() < end) {
+          ctx.progress({ percent: Math.min(100, i++ / 100), bytesDone: i });
+          if (i % 500 === 0) await new Promise((r) => setImmediate(r));
+        }
+        ctx.progress({ percent: 100 });
+      },
+    });
     const onUpdate = events.length;
     const done = await m.wait(job.id);
     writes = events.slice(onUpdate).filter((e) => e.type === 'updated').length;
@@ -252,9 +347,13 @@ describe('JobManager', () => {
     const m = manager();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const j = m.submit({ kind: i % 2 ? 'check' : 'backup', target: `repo:${i % 2}`, run: async () => {
-        if (i === 4) throw new ConsoleError('REPO_LOCKED', 'locked');
-      } });
+      const j = m.submit({
+        kind: i % 2 ? 'check' : 'backup',
+        target: `repo:${i % 2}`,
+        run: async () => {
+          if (i === 4) throw new ConsoleError('REPO_LOCKED', 'locked');
+        },
+      });
       ids.push(j.id);
       await m.wait(j.id);
     }
@@ -270,19 +369,29 @@ describe('JobManager', () => {
   it('close() signals running jobs and refuses new ones', async () => {
     const m = manager();
     const started = gate();
-    const job = m.submit({ kind: 'test', target: 'r', run: async (ctx) => {
-      started.open();
-      return untilAborted(ctx.signal);
-    } });
+    const job = m.submit({
+      kind: 'test',
+      target: 'r',
+      run: async (ctx) => {
+        started.open();
+        return untilAborted(ctx.signal);
+      },
+    });
     await started.opened;
     await m.close(1000);
     expect(m.get(job.id).status).toBe('cancelled');
-    expect((await consoleError(() => m.submit({ kind: 'test', target: 'r', run: async () => undefined }))).code).toBe('CANCELLED');
+    expect(
+      (await consoleError(() => m.submit({ kind: 'test', target: 'r', run: async () => undefined }))).code,
+    ).toBe('CANCELLED');
   });
 
   it('rejects hostile kinds and targets', async () => {
     const m = manager();
-    expect((await consoleError(() => m.submit({ kind: '-rf', target: 'r', run: async () => undefined }))).code).toBe('BAD_REQUEST');
-    expect((await consoleError(() => m.submit({ kind: 'ok', target: 'a\nb', run: async () => undefined }))).code).toBe('BAD_REQUEST');
+    expect(
+      (await consoleError(() => m.submit({ kind: '-rf', target: 'r', run: async () => undefined }))).code,
+    ).toBe('BAD_REQUEST');
+    expect(
+      (await consoleError(() => m.submit({ kind: 'ok', target: 'a\nb', run: async () => undefined }))).code,
+    ).toBe('BAD_REQUEST');
   });
 });

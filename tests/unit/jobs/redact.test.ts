@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cleanLogLine, formatCommand, Redactor, redactingSecretStore, shellQuote } from '../../../electron/core/jobs/redact';
+import {
+  cleanLogLine,
+  formatCommand,
+  Redactor,
+  redactingSecretStore,
+  shellQuote,
+} from '../../../electron/core/jobs/redact';
 import { MemorySecretStore } from '../store/fixtures';
 
 describe('Redactor', () => {
@@ -48,7 +54,14 @@ describe('command lines', () => {
     const r = new Redactor(['s3cr3t-pass']);
     const line = formatCommand(
       {
-        argv: ['restic', '-r', 's3:http://127.0.0.1:9000/acme', 'backup', '/srv/my files', '--password-hint=s3cr3t-pass'],
+        argv: [
+          'restic',
+          '-r',
+          's3:http://127.0.0.1:9000/acme',
+          'backup',
+          '/srv/my files',
+          '--password-hint=s3cr3t-pass',
+        ],
         env: { AWS_DEFAULT_REGION: 'us-east-1' },
         secretEnv: { RESTIC_PASSWORD: 's3cr3t-pass', AWS_SECRET_ACCESS_KEY: 'aws-key-value' },
       },

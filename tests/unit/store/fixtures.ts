@@ -46,7 +46,9 @@ export async function consoleError(fn: () => unknown): Promise<ConsoleError> {
     await fn();
   } catch (error) {
     if (error instanceof ConsoleError) return error;
-    throw new Error(`expected a ConsoleError, got: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    throw new Error(
+      `expected a ConsoleError, got: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
   }
   throw new Error('expected a ConsoleError, but nothing was thrown');
 }

@@ -34,7 +34,11 @@ function count(table: string): number {
 describe('businesses', () => {
   it('creates, reads, updates and removes', () => {
     const b = store.businesses.create({ name: 'Acme', ownerContact: 'Jane <jane@example.com>' });
-    expect(b).toMatchObject({ name: 'Acme', ownerContact: 'Jane <jane@example.com>', freshnessTargetHours: 26 });
+    expect(b).toMatchObject({
+      name: 'Acme',
+      ownerContact: 'Jane <jane@example.com>',
+      freshnessTargetHours: 26,
+    });
     expect(b.id).toMatch(/^biz-[0-9a-f]{16}$/);
     expect(store.businesses.update(b.id, { freshnessTargetHours: 48 }).freshnessTargetHours).toBe(48);
     expect(store.businesses.list().map((x) => x.name)).toEqual(['Acme']);
@@ -49,26 +53,37 @@ describe('businesses', () => {
     }
   });
 
-  it.each(Object.entries(HOSTILE.rejected))('rejects a %s name with INVALID_NAME and stores nothing', async (_label, name) => {
-    const error = await consoleError(() => store.businesses.create({ name }));
-    expect(error.code).toBe('INVALID_NAME');
-    expect(error.message.length).toBeLessThan(300); // explains the rule, does not echo 4 KB back
-    expect(count('businesses')).toBe(0);
-  });
+  it.each(Object.entries(HOSTILE.rejected))(
+    'rejects a %s name with INVALID_NAME and stores nothing',
+    async (_label, name) => {
+      const error = await consoleError(() => store.businesses.create({ name }));
+      expect(error.code).toBe('INVALID_NAME');
+      expect(error.message.length).toBeLessThan(300); // explains the rule, does not echo 4 KB back
+      expect(count('businesses')).toBe(0);
+    },
+  );
 
   it('refuses duplicates (case-insensitive) with CONFLICT', async () => {
     store.businesses.create({ name: 'Acme' });
     expect((await consoleError(() => store.businesses.create({ name: 'ACME' }))).code).toBe('CONFLICT');
     const other = store.businesses.create({ name: 'Beta' });
-    expect((await consoleError(() => store.businesses.update(other.id, { name: 'acme' }))).code).toBe('CONFLICT');
+    expect((await consoleError(() => store.businesses.update(other.id, { name: 'acme' }))).code).toBe(
+      'CONFLICT',
+    );
     expect(store.businesses.get(other.id).name).toBe('Beta');
   });
 
   it('reports bad non-name input as BAD_REQUEST and unknown ids as NOT_FOUND', async () => {
-    expect((await consoleError(() => store.businesses.create({ name: 'X', freshnessTargetHours: 0 }))).code).toBe('BAD_REQUEST');
-    expect((await consoleError(() => store.businesses.create({ name: 'X', extra: 1 } as never))).code).toBe('BAD_REQUEST');
+    expect(
+      (await consoleError(() => store.businesses.create({ name: 'X', freshnessTargetHours: 0 }))).code,
+    ).toBe('BAD_REQUEST');
+    expect((await consoleError(() => store.businesses.create({ name: 'X', extra: 1 } as never))).code).toBe(
+      'BAD_REQUEST',
+    );
     expect((await consoleError(() => store.businesses.get('biz-nope'))).code).toBe('NOT_FOUND');
-    expect((await consoleError(() => store.businesses.update('biz-nope', { name: 'Y' }))).code).toBe('NOT_FOUND');
+    expect((await consoleError(() => store.businesses.update('biz-nope', { name: 'Y' }))).code).toBe(
+      'NOT_FOUND',
+    );
   });
 });
 
@@ -93,7 +108,9 @@ describe('hosts', () => {
     fourKiB: 'w'.repeat(4096),
   };
   it.each(Object.entries(badHostNames))('rejects a host name with %s', async (_label, name) => {
-    const error = await consoleError(() => store.hosts.create({ name, address: '127.0.0.2', user: 'backup' }));
+    const error = await consoleError(() =>
+      store.hosts.create({ name, address: '127.0.0.2', user: 'backup' }),
+    );
     expect(error.code).toBe('INVALID_NAME');
     expect(count('hosts')).toBe(1);
   });
@@ -104,23 +121,37 @@ describe('hosts', () => {
     ['newline', 'example.com\nfoo'],
     ['user@host', 'root@example.com'],
   ])('rejects an address with %s', async (_label, address) => {
-    expect((await consoleError(() => store.hosts.create({ name: 'h', address, user: 'backup' }))).code).toBe('INVALID_NAME');
+    expect((await consoleError(() => store.hosts.create({ name: 'h', address, user: 'backup' }))).code).toBe(
+      'INVALID_NAME',
+    );
   });
 
   it('accepts IPv4, IPv6 and DNS names; rejects bad users and ports', async () => {
     for (const [i, address] of ['10.0.0.1', '::1', '[fe80::1]', 'backup-01.example.com'].entries()) {
       await store.hosts.create({ name: `h${i}`, address, user: 'backup' });
     }
-    expect((await consoleError(() => store.hosts.create({ name: 'u', address: 'x.example', user: '-oops' }))).code).toBe('INVALID_NAME');
-    expect((await consoleError(() => store.hosts.create({ name: 'u', address: 'x.example', user: 'a b' }))).code).toBe('INVALID_NAME');
-    expect((await consoleError(() => store.hosts.create({ name: 'p', address: 'x.example', user: 'b', port: 70000 }))).code).toBe('BAD_REQUEST');
+    expect(
+      (await consoleError(() => store.hosts.create({ name: 'u', address: 'x.example', user: '-oops' }))).code,
+    ).toBe('INVALID_NAME');
+    expect(
+      (await consoleError(() => store.hosts.create({ name: 'u', address: 'x.example', user: 'a b' }))).code,
+    ).toBe('INVALID_NAME');
+    expect(
+      (
+        await consoleError(() =>
+          store.hosts.create({ name: 'p', address: 'x.example', user: 'b', port: 70000 }),
+        )
+      ).code,
+    ).toBe('BAD_REQUEST');
   });
 
   it('pins a host key with the fingerprint ssh-keygen -lf prints, and guards changes', async () => {
     const h = await store.hosts.create({ name: 'web-1', address: '127.0.0.2', user: 'backup' });
     expect(store.hosts.checkHostKey(h.id, KEY_A_FP)).toBe('unknown');
 
-    const wrong = await consoleError(() => store.hosts.pinHostKey(h.id, KEY_A, { expectedFingerprint: KEY_B_FP }));
+    const wrong = await consoleError(() =>
+      store.hosts.pinHostKey(h.id, KEY_A, { expectedFingerprint: KEY_B_FP }),
+    );
     expect(wrong.code).toBe('CONFLICT');
     expect((await store.hosts.get(h.id)).hostKey).toBeUndefined();
 
@@ -135,7 +166,9 @@ describe('hosts', () => {
     expect(changed.detail).toEqual({ pinned: KEY_A_FP, offered: KEY_B_FP });
     expect((await store.hosts.get(h.id)).hostKey?.fingerprint).toBe(KEY_A_FP);
 
-    expect((await store.hosts.pinHostKey(h.id, KEY_B, { replace: true })).hostKey?.fingerprint).toBe(KEY_B_FP);
+    expect((await store.hosts.pinHostKey(h.id, KEY_B, { replace: true })).hostKey?.fingerprint).toBe(
+      KEY_B_FP,
+    );
     expect((await store.hosts.unpinHostKey(h.id)).hostKey).toBeUndefined();
   });
 
@@ -172,8 +205,20 @@ describe('hosts', () => {
 describe('repositories', () => {
   it('derives the kind, joins the business and flags the password without storing it', async () => {
     const biz = store.businesses.create({ name: 'Acme' });
-    const repo = await store.repositories.create({ name: 'acme main', location: 's3:http://127.0.0.1:9000/acme', businessId: biz.id, env: { AWS_DEFAULT_REGION: 'us-east-1' } });
-    expect(repo).toMatchObject({ kind: 's3', hostId: 'local', businessName: 'Acme', role: 'primary', passwordSet: false, env: { AWS_DEFAULT_REGION: 'us-east-1' } });
+    const repo = await store.repositories.create({
+      name: 'acme main',
+      location: 's3:http://127.0.0.1:9000/acme',
+      businessId: biz.id,
+      env: { AWS_DEFAULT_REGION: 'us-east-1' },
+    });
+    expect(repo).toMatchObject({
+      kind: 's3',
+      hostId: 'local',
+      businessName: 'Acme',
+      role: 'primary',
+      passwordSet: false,
+      env: { AWS_DEFAULT_REGION: 'us-east-1' },
+    });
 
     const password = `pw-${randomBytes(12).toString('hex')}`;
     expect((await store.repositories.setPassword(repo.id, password)).passwordSet).toBe(true);
@@ -186,16 +231,36 @@ describe('repositories', () => {
   });
 
   it('refuses credentials in the location and secrets in the environment', async () => {
-    const creds = await consoleError(() => store.repositories.create({ name: 'r', location: 's3:https://AKIA:topsecret@minio.example/bucket' }));
+    const creds = await consoleError(() =>
+      store.repositories.create({ name: 'r', location: 's3:https://AKIA:topsecret@minio.example/bucket' }),
+    );
     expect(creds.code).toBe('INVALID_NAME');
     expect(creds.message).not.toContain('topsecret');
-    for (const name of ['AWS_SECRET_ACCESS_KEY', 'RESTIC_PASSWORD', 'RESTIC_REPOSITORY', 'B2_ACCOUNT_KEY_TOKEN']) {
-      const error = await consoleError(() => store.repositories.create({ name: 'r', location: '/srv/r', env: { [name]: 'x' } }));
+    for (const name of [
+      'AWS_SECRET_ACCESS_KEY',
+      'RESTIC_PASSWORD',
+      'RESTIC_REPOSITORY',
+      'B2_ACCOUNT_KEY_TOKEN',
+    ]) {
+      const error = await consoleError(() =>
+        store.repositories.create({ name: 'r', location: '/srv/r', env: { [name]: 'x' } }),
+      );
       expect(error.code).toBe('BAD_REQUEST');
     }
-    expect((await consoleError(() => store.repositories.create({ name: 'r', location: '-r /etc' }))).code).toBe('INVALID_NAME');
-    expect((await consoleError(() => store.repositories.create({ name: 'r', location: '/srv/r', kind: 's3' }))).code).toBe('BAD_REQUEST');
-    expect((await consoleError(() => store.repositories.create({ name: 'r', location: '/srv/r', hostId: 'host-nope' }))).code).toBe('NOT_FOUND');
+    expect(
+      (await consoleError(() => store.repositories.create({ name: 'r', location: '-r /etc' }))).code,
+    ).toBe('INVALID_NAME');
+    expect(
+      (await consoleError(() => store.repositories.create({ name: 'r', location: '/srv/r', kind: 's3' })))
+        .code,
+    ).toBe('BAD_REQUEST');
+    expect(
+      (
+        await consoleError(() =>
+          store.repositories.create({ name: 'r', location: '/srv/r', hostId: 'host-nope' }),
+        )
+      ).code,
+    ).toBe('NOT_FOUND');
     expect(count('repositories')).toBe(0);
   });
 });
@@ -211,9 +276,21 @@ describe('plans', () => {
   it('stores paths with quotes and $(…) verbatim, and computes the effective freshness', async () => {
     const { biz, host, repo } = await fixture();
     const paths = [`/srv/data/O'Brien "Q3"`, '/srv/$(rm -rf ~)/`id`', '/srv/报告'];
-    const plan = store.plans.create({ name: 'app data', businessId: biz.id, hostId: host.id, repositoryId: repo.id, paths, tags: ['plan:app', 'daily'] });
+    const plan = store.plans.create({
+      name: 'app data',
+      businessId: biz.id,
+      hostId: host.id,
+      repositoryId: repo.id,
+      paths,
+      tags: ['plan:app', 'daily'],
+    });
     expect(plan.paths).toEqual(paths);
-    expect(plan).toMatchObject({ freshnessTargetHours: null, effectiveFreshnessHours: 30, schedule: 'daily', enabled: true });
+    expect(plan).toMatchObject({
+      freshnessTargetHours: null,
+      effectiveFreshnessHours: 30,
+      schedule: 'daily',
+      enabled: true,
+    });
     expect(store.plans.update(plan.id, { freshnessTargetHours: 6 }).effectiveFreshnessHours).toBe(6);
     expect(store.plans.list({ hostId: host.id }).map((p) => p.id)).toEqual([plan.id]);
   });
@@ -230,20 +307,53 @@ describe('plans', () => {
   ] as [string, Partial<PlanInput>, string][])('rejects %s', async (_label, patch, code) => {
     const { biz, host, repo } = await fixture();
     const error = await consoleError(() =>
-      store.plans.create({ name: 'p', businessId: biz.id, hostId: host.id, repositoryId: repo.id, paths: ['/srv'], ...patch }),
+      store.plans.create({
+        name: 'p',
+        businessId: biz.id,
+        hostId: host.id,
+        repositoryId: repo.id,
+        paths: ['/srv'],
+        ...patch,
+      }),
     );
     expect(error.code).toBe(code);
     expect(count('plans')).toBe(0);
   });
 
-  it("refuses a repository of another business, and deletions that would orphan rows", async () => {
+  it('refuses a repository of another business, and deletions that would orphan rows', async () => {
     const { biz, host, repo } = await fixture();
     const other = store.businesses.create({ name: 'Other' });
-    const error = await consoleError(() => store.plans.create({ name: 'p', businessId: other.id, hostId: host.id, repositoryId: repo.id, paths: ['/srv'] }));
+    const error = await consoleError(() =>
+      store.plans.create({
+        name: 'p',
+        businessId: other.id,
+        hostId: host.id,
+        repositoryId: repo.id,
+        paths: ['/srv'],
+      }),
+    );
     expect(error.code).toBe('CONFLICT');
 
-    const plan = store.plans.create({ name: 'p', businessId: biz.id, hostId: host.id, repositoryId: repo.id, paths: ['/srv'] });
-    expect((await consoleError(() => store.plans.create({ name: 'P', businessId: biz.id, hostId: host.id, repositoryId: repo.id, paths: ['/srv'] }))).code).toBe('CONFLICT');
+    const plan = store.plans.create({
+      name: 'p',
+      businessId: biz.id,
+      hostId: host.id,
+      repositoryId: repo.id,
+      paths: ['/srv'],
+    });
+    expect(
+      (
+        await consoleError(() =>
+          store.plans.create({
+            name: 'P',
+            businessId: biz.id,
+            hostId: host.id,
+            repositoryId: repo.id,
+            paths: ['/srv'],
+          }),
+        )
+      ).code,
+    ).toBe('CONFLICT');
     expect((await consoleError(() => store.businesses.remove(biz.id))).code).toBe('CONFLICT');
     expect((await consoleError(() => store.hosts.remove(host.id))).code).toBe('CONFLICT');
     expect((await consoleError(() => store.repositories.remove(repo.id))).code).toBe('CONFLICT');
@@ -278,14 +388,25 @@ describe('the JSON inventory import', () => {
           { id: 'web1', name: 'web-1', kind: 'ssh', address: '127.0.0.2', port: 2222, user: 'backup' },
         ],
         repos: [
-          { id: 'demo', name: 'Demo repository', location: path.join(fresh, 'demo', 'repository'), kind: 'local', hostId: 'local', business: 'Demo business', demo: true, env: {} },
+          {
+            id: 'demo',
+            name: 'Demo repository',
+            location: path.join(fresh, 'demo', 'repository'),
+            kind: 'local',
+            hostId: 'local',
+            business: 'Demo business',
+            demo: true,
+            env: {},
+          },
           { id: 'bad', name: 'bad\nname', location: '/srv/bad', kind: 'local', hostId: 'local', env: {} },
         ],
       }),
     );
     store = await openStore({ dataDir: fresh, secrets });
     expect(store.inventoryImport).toMatchObject({ imported: true, hosts: 1, repositories: 1, businesses: 1 });
-    expect(store.inventoryImport?.skipped).toEqual([expect.objectContaining({ kind: 'repository', id: 'bad' })]);
+    expect(store.inventoryImport?.skipped).toEqual([
+      expect.objectContaining({ kind: 'repository', id: 'bad' }),
+    ]);
     const demo = await store.repositories.get('demo');
     expect(demo).toMatchObject({ demo: true, businessName: 'Demo business', hostId: 'local' });
     expect((await store.hosts.get('web1')).port).toBe(2222);

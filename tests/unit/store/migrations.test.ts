@@ -33,8 +33,21 @@ describe('store: opening and migrations', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
-    for (const t of ['schema_migrations', 'businesses', 'hosts', 'repositories', 'plans', 'jobs', 'job_log', 'daily_checks', 'daily_check_items', 'audit']) {
+    const tables = (
+      db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]
+    ).map((t) => t.name);
+    for (const t of [
+      'schema_migrations',
+      'businesses',
+      'hosts',
+      'repositories',
+      'plans',
+      'jobs',
+      'job_log',
+      'daily_checks',
+      'daily_check_items',
+      'audit',
+    ]) {
       expect(tables).toContain(t);
     }
     // "this machine" exists so local repositories have a host.
@@ -46,7 +59,9 @@ describe('store: opening and migrations', () => {
   it('is idempotent across reopen: nothing re-applied, data kept', async () => {
     const file = await dbFile();
     const first = openDatabase(file, { now: () => 1_000 });
-    first.prepare(`INSERT INTO businesses (id, name, created_at, updated_at) VALUES ('b1', 'Acme', 1, 1)`).run();
+    first
+      .prepare(`INSERT INTO businesses (id, name, created_at, updated_at) VALUES ('b1', 'Acme', 1, 1)`)
+      .run();
     first.close();
     const before = versions(file);
     expect(before).toEqual([{ version: 1, name: MIGRATIONS[0]!.name, applied_at: 1_000 }]);
@@ -71,7 +86,11 @@ describe('store: opening and migrations', () => {
         db.exec(`ALTER TABLE businesses ADD COLUMN note TEXT NOT NULL DEFAULT ''`);
       },
     };
-    const v3: Migration = { version: 3, name: 'index', up: (db) => (calls.push(3), db.exec('CREATE INDEX businesses_note ON businesses(note)')) };
+    const v3: Migration = {
+      version: 3,
+      name: 'index',
+      up: (db) => (calls.push(3), db.exec('CREATE INDEX businesses_note ON businesses(note)')),
+    };
     const db = openDatabase(file, { migrations: [...MIGRATIONS, v2, v3] });
     expect(calls).toEqual([2, 3]);
     expect(currentVersion(db)).toBe(3);
@@ -102,7 +121,9 @@ describe('store: opening and migrations', () => {
   it('refuses a database from a newer schema, and leaves it alone', async () => {
     const file = await dbFile();
     const db = openDatabase(file);
-    db.prepare(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (7, 'from the future', 0)`).run();
+    db.prepare(
+      `INSERT INTO schema_migrations (version, name, applied_at) VALUES (7, 'from the future', 0)`,
+    ).run();
     db.close();
     const error = await consoleError(() => openDatabase(file));
     expect(error.code).toBe('CONFLICT');
@@ -122,7 +143,9 @@ describe('store: opening and migrations', () => {
     const db = openDatabase(await dbFile());
     expect(() =>
       db
-        .prepare(`INSERT INTO repositories (id, name, location, kind, host_id, created_at, updated_at) VALUES ('r', 'r', '/r', 'local', 'nope', 0, 0)`)
+        .prepare(
+          `INSERT INTO repositories (id, name, location, kind, host_id, created_at, updated_at) VALUES ('r', 'r', '/r', 'local', 'nope', 0, 0)`,
+        )
         .run(),
     ).toThrow(/FOREIGN KEY/);
     db.close();
