@@ -86,7 +86,7 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
 
   const columns = useMemo<ColumnDef<Snapshot, unknown>[]>(() => {
     const byValue = (id: SnapshotColumnId) => (a: Row<Snapshot>, b: Row<Snapshot>) =>
-      compareSortValues(sortValue(a.original, id), sortValue(b.original, id));
+      compareSortValues(sortValue(a.original, id), sortValue(b.original, id), id !== 'shortId');
     return [
       {
         id: 'time',

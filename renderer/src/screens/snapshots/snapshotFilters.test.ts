@@ -76,8 +76,9 @@ describe('snapshot sorting', () => {
     expect(compareSortValues(sortValue(early, 'time'), sortValue(late, 'time'))).toBeLessThan(0);
   });
 
-  it('compares ids and hosts naturally (web-2 before web-10)', () => {
+  it('compares hosts naturally (web-2 before web-10) and hex ids plainly', () => {
     expect(compareSortValues('web-2', 'web-10')).toBeLessThan(0);
+    expect(compareSortValues('20f113a9', '132bfafa', false)).toBeGreaterThan(0);
   });
 
   it('reports no files/bytes for snapshots without a summary (restic < 0.17)', () => {

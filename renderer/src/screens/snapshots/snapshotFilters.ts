@@ -127,7 +127,14 @@ export function sortValue(s: Snapshot, column: SnapshotColumnId): string | numbe
   }
 }
 
-export function compareSortValues(a: string | number | undefined, b: string | number | undefined): number {
+/**
+ * Numbers by value; text in natural order (web-2 before web-10) unless
+ * `natural` is false, as for hex ids where "132b…" must sort after "20f1…".
+ */
+export function compareSortValues(a: string | number | undefined, b: string | number | undefined, natural = true): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a ?? '').localeCompare(String(b ?? ''), 'en', { numeric: true });
+  const x = String(a ?? '');
+  const y = String(b ?? '');
+  if (!natural) return x < y ? -1 : x > y ? 1 : 0;
+  return x.localeCompare(y, 'en', { numeric: true });
 }
