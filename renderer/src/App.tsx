@@ -4,7 +4,7 @@ import { IconCamera, IconDatabase, IconShieldCheck } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from './components/describeError';
 import { ErrorBoundary } from './components/ErrorBoundary';
-import { ConsoleError } from '../../shared';
+import { ConsoleError, isConsoleError } from '../../shared';
 import { SettingsMenu } from './components/SettingsMenu';
 import { useAppInfo } from './queries/hooks';
 import { useInvalidateEvents } from './queries/useInvalidateEvents';
@@ -22,10 +22,11 @@ function HeaderStatus() {
   const info = useAppInfo();
   if (info.isPending) return <Skeleton height={18} width={160} aria-label={t('app.loadingInfo')} />;
   if (info.isError) {
+    const code = isConsoleError(info.error) ? info.error.code : null;
     return (
-      <Tooltip label={info.error.message}>
+      <Tooltip label={describeError(info.error, t).line} multiline maw={360}>
         <Badge color="red" data-testid="app-info-error">
-          {t('app.offline')}
+          {code === 'UNAUTHORIZED' ? t('errors.codes.UNAUTHORIZED') : t('app.offline')}
         </Badge>
       </Tooltip>
     );

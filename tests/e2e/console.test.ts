@@ -141,6 +141,13 @@ describe('console in serve mode (newest restic: snapshots carry summaries)', () 
     const filesCell = page.locator(`[data-testid=snapshot-row][data-snapshot-id="${first.id}"] td[data-col=files]`);
     expect((await filesCell.textContent())?.trim()).toBe(formatCount(first.summary?.totalFilesProcessed));
 
+    // Times in the viewer's zone; the offset and the exact instant on hover.
+    await page.locator(`[data-testid=snapshot-row][data-snapshot-id="${first.id}"] td[data-col=time] time`).hover();
+    const tip = page.getByRole('tooltip');
+    await expect.poll(() => tip.textContent(), { timeout: 5_000 }).toMatch(/UTC[+-]\d\d:\d\d/);
+    expect(await tip.textContent()).toContain(new Date(first.time).toISOString());
+    await page.mouse.move(0, 0);
+
     // The equivalent restic command, secrets masked.
     const command = await page.locator('[data-testid=snapshots-command-text]').textContent();
     expect(command).toContain('restic');
@@ -280,12 +287,14 @@ describe('console in serve mode (newest restic: snapshots carry summaries)', () 
     await page.click('[data-testid=settings-button]');
     await page.locator('[data-testid=theme-control]').getByText('Dark', { exact: true }).click();
     await page.keyboard.press('Escape');
+    await page.locator('[data-testid=theme-control]').waitFor({ state: 'hidden' });
     expect(await page.evaluate("document.documentElement.getAttribute('data-mantine-color-scheme')")).toBe('dark');
     await shot(page, 'repositories-dark');
 
     await page.click('[data-testid=language-select]');
     await page.getByRole('option', { name: '简体中文' }).click();
     await expect.poll(() => page.locator('[data-testid=nav-repositories]').textContent()).toContain('仓库');
+    await page.getByRole('option', { name: '简体中文' }).waitFor({ state: 'hidden' });
     expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN');
     await shot(page, 'repositories-zh-CN');
     expect(problems).toEqual([]);

@@ -170,3 +170,50 @@ describe('event socket helpers', () => {
     expect(parseEventMessage('not json')).toBeNull();
   });
 });
+
+describe('EventSocket', () => {
+  class FakeSocket {
+    static all: FakeSocket[] = [];
+    onopen: (() => void) | null = null;
+    onmessage: ((m: { data: unknown }) => void) | null = null;
+    onclose: (() => void) | null = null;
+    onerror: (() => void) | null = null;
+    closed = false;
+    constructor(readonly url: string) {
+      FakeSocket.all.push(this);
+    }
+    close() {
+      this.closed = true;
+    }
+  }
+
+  it('delivers events, reconnects with backoff after a drop and then declares every scope stale', async () => {
+    vi.useFakeTimers();
+    try {
+      const { EventSocket } = await import('./events-socket');
+      FakeSocket.all = [];
+      const socket = new EventSocket({ url: () => 'ws://h/api/events?token=t', WebSocketImpl: FakeSocket as unknown as typeof WebSocket });
+      const seen: unknown[] = [];
+      const off = socket.subscribe('invalidate', (p) => seen.push(p));
+      expect(FakeSocket.all).toHaveLength(1);
+      const first = FakeSocket.all[0]!;
+      first.onopen?.();
+      first.onmessage?.({ data: JSON.stringify({ event: 'invalidate', payload: { scope: 'repos' } }) });
+      expect(seen).toEqual([{ scope: 'repos' }]);
+
+      first.onclose?.();
+      expect(FakeSocket.all).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(FakeSocket.all).toHaveLength(2);
+      FakeSocket.all[1]!.onopen?.();
+      expect(seen.slice(1)).toEqual([{ scope: 'hosts' }, { scope: 'repos' }, { scope: 'snapshots' }]);
+
+      off();
+      expect(FakeSocket.all[1]!.closed).toBe(true);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(FakeSocket.all).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -147,7 +147,7 @@ export function RepositoriesScreen() {
       ) : (
         <ReposTable repos={repos.data} hosts={hostMap} />
       )}
-      {hosts.isError && <ErrorAlert error={hosts.error} title={t('repos.hostsFailed')} />}
+      {hosts.isError && !repos.isError && <ErrorAlert error={hosts.error} title={t('repos.hostsFailed')} />}
       {selected && <SnapshotsPanel repo={selected} />}
     </Stack>
   );

@@ -52,7 +52,7 @@ function SnapshotSummaryCard({ snapshot }: { snapshot: Snapshot }) {
   const s = snapshot.summary;
   return (
     <Paper withBorder px="sm" py={6} data-testid="snapshot-meta">
-      <Group gap="lg" wrap="wrap" align="flex-start">
+      <Group gap="md" wrap="wrap" align="flex-start" style={{ rowGap: 4 }}>
         <Meta label={t('detail.id')}>
           <CopyButton value={snapshot.id}>
             {({ copied, copy }) => (
@@ -70,7 +70,7 @@ function SnapshotSummaryCard({ snapshot }: { snapshot: Snapshot }) {
         <Meta label={t('detail.host')}>{displaySafe(snapshot.hostname)}</Meta>
         {snapshot.username && <Meta label={t('detail.user')}>{displaySafe(snapshot.username)}</Meta>}
         <Meta label={t('detail.paths')}>
-          <Text size="xs" className="rfc-mono" maw={320} truncate title={snapshot.paths.join('\n')}>
+          <Text size="xs" className="rfc-mono" maw={300} truncate title={snapshot.paths.join('\n')}>
             {snapshot.paths.map(displaySafe).join(', ')}
           </Text>
         </Meta>
