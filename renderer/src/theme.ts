@@ -1,4 +1,17 @@
-import { createTheme, Badge, Button, ActionIcon, MultiSelect, Select, Table, TextInput, Tabs, Tooltip, SegmentedControl, NavLink } from '@mantine/core';
+import {
+  createTheme,
+  Badge,
+  Button,
+  ActionIcon,
+  MultiSelect,
+  Select,
+  Table,
+  TextInput,
+  Tabs,
+  Tooltip,
+  SegmentedControl,
+  NavLink,
+} from '@mantine/core';
 
 /** Dense and calm: small controls, a muted blue-grey primary, no loud colours except for states. */
 export const theme = createTheme({
@@ -7,7 +20,8 @@ export const theme = createTheme({
   defaultRadius: 'sm',
   fontFamily:
     'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif',
-  fontFamilyMonospace: 'ui-monospace, "SFMono-Regular", "JetBrains Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace',
+  fontFamilyMonospace:
+    'ui-monospace, "SFMono-Regular", "JetBrains Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace',
   components: {
     Button: Button.extend({ defaultProps: { size: 'xs' } }),
     ActionIcon: ActionIcon.extend({ defaultProps: { size: 'sm' } }),

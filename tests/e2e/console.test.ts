@@ -18,13 +18,25 @@ import { secretNames } from '../../electron/core/secrets/secret-store';
 import { formatCount, type DiffChange, type LsNode, type Repo, type Snapshot } from '../../shared';
 import { resticBinaries } from '../support/peers';
 import { cleanupTempDirs, makeTempDir } from '../support/tmp';
-import { SCREENSHOT_DIR, apiCall, apiValue, launchChromium, startServe, type ServeProcess } from './serve-harness';
+import {
+  SCREENSHOT_DIR,
+  apiCall,
+  apiValue,
+  launchChromium,
+  startServe,
+  type ServeProcess,
+} from './serve-harness';
 
 const run = promisify(execFile);
 
 type SnapshotsReply = { snapshots: Snapshot[]; command: string };
 type LsReply = { path: string; nodes: LsNode[]; command: string };
-type DiffReply = { changes: DiffChange[]; truncated: boolean; command: string; stats?: { added: { files: number }; removed: { files: number } } };
+type DiffReply = {
+  changes: DiffChange[];
+  truncated: boolean;
+  command: string;
+  stats?: { added: { files: number }; removed: { files: number } };
+};
 
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -33,7 +45,9 @@ async function shot(page: Page, name: string): Promise<void> {
 
 /** Snapshot ids of the table rows, top to bottom. */
 async function rowIds(page: Page): Promise<string[]> {
-  return page.locator('[data-testid=snapshot-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-snapshot-id') ?? ''));
+  return page
+    .locator('[data-testid=snapshot-row]')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-snapshot-id') ?? ''));
 }
 
 /** Problems the page reported: uncaught errors and CSP violations. */
@@ -63,7 +77,11 @@ describe('console in serve mode (newest restic: snapshots carry summaries)', () 
     const dataDir = await makeTempDir('rfc-e2e-');
     serve = await startServe({ dataDir, env: { RFC_RESTIC_BINARY: newest.path } });
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light', locale: 'en-US' });
+    context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      colorScheme: 'light',
+      locale: 'en-US',
+    });
     page = await context.newPage();
     problems = watchPage(page);
     page.on('websocket', (ws) => {
@@ -73,7 +91,8 @@ describe('console in serve mode (newest restic: snapshots carry summaries)', () 
     });
     const repos = await apiValue<Repo[]>(serve, 'repos.list');
     const demo = repos.find((r) => r.demo);
-    if (!demo) throw new Error(`the demo fleet has no demo repository: ${JSON.stringify(repos)}\n${serve.output()}`);
+    if (!demo)
+      throw new Error(`the demo fleet has no demo repository: ${JSON.stringify(repos)}\n${serve.output()}`);
     repo = demo;
     snapshots = (await apiValue<SnapshotsReply>(serve, 'snapshots.list', { repoId: repo.id })).snapshots;
   });
@@ -116,20 +135,32 @@ describe('console in serve mode (newest restic: snapshots carry summaries)', () 
 
     const repoRows = page.locator('[data-testid=repo-row]');
     expect(await repoRows.count()).toBe((await apiValue<Repo[]>(serve, 'repos.list')).length);
-    expect(await page.locator(`[data-testid=repo-row][data-repo-id="${repo.id}"]`).getAttribute('aria-selected')).toBe('true');
-    expect(await page.locator(`[data-testid=repo-row][data-repo-id="${repo.id}"]`).textContent()).toContain(repo.location);
+    expect(
+      await page.locator(`[data-testid=repo-row][data-repo-id="${repo.id}"]`).getAttribute('aria-selected'),
+    ).toBe('true');
+    expect(await page.locator(`[data-testid=repo-row][data-repo-id="${repo.id}"]`).textContent()).toContain(
+      repo.location,
+    );
 
     // The table holds exactly the API's snapshots, newest first.
     const ids = await rowIds(page);
     expect(new Set(ids)).toEqual(new Set(snapshots.map((s) => s.id)));
-    const newestFirst = [...snapshots].sort((a, b) => Date.parse(b.time) - Date.parse(a.time)).map((s) => s.id);
+    const newestFirst = [...snapshots]
+      .sort((a, b) => Date.parse(b.time) - Date.parse(a.time))
+      .map((s) => s.id);
     expect(ids).toEqual(newestFirst);
 
     // …and as many as restic reports when asked directly.
-    const password = await new FileSecretStore(join(serve.dataDir, 'secrets')).get(secretNames.repoPassword(repo.id));
+    const password = await new FileSecretStore(join(serve.dataDir, 'secrets')).get(
+      secretNames.repoPassword(repo.id),
+    );
     expect(password).toBeTruthy();
     const { stdout } = await run(newest.path, ['-r', repo.location, 'snapshots', '--json', '--no-lock'], {
-      env: { ...process.env, RESTIC_PASSWORD: password, RESTIC_CACHE_DIR: join(serve.dataDir, 'e2e-restic-cache') },
+      env: {
+        ...process.env,
+        RESTIC_PASSWORD: password,
+        RESTIC_CACHE_DIR: join(serve.dataDir, 'e2e-restic-cache'),
+      },
     });
     const fromRestic = JSON.parse(stdout) as { id: string }[];
     expect(ids.length).toBe(fromRestic.length);
@@ -138,11 +169,15 @@ describe('console in serve mode (newest restic: snapshots carry summaries)', () 
     // Files column: the summary restic ≥ 0.17 recorded.
     const first = snapshots.find((s) => s.id === ids[0])!;
     expect(first.summary?.totalFilesProcessed).toBeGreaterThan(0);
-    const filesCell = page.locator(`[data-testid=snapshot-row][data-snapshot-id="${first.id}"] td[data-col=files]`);
+    const filesCell = page.locator(
+      `[data-testid=snapshot-row][data-snapshot-id="${first.id}"] td[data-col=files]`,
+    );
     expect((await filesCell.textContent())?.trim()).toBe(formatCount(first.summary?.totalFilesProcessed));
 
     // Times in the viewer's zone; the offset and the exact instant on hover.
-    await page.locator(`[data-testid=snapshot-row][data-snapshot-id="${first.id}"] td[data-col=time] time`).hover();
+    await page
+      .locator(`[data-testid=snapshot-row][data-snapshot-id="${first.id}"] td[data-col=time] time`)
+      .hover();
     const tip = page.getByRole('tooltip');
     await expect.poll(() => tip.textContent(), { timeout: 5_000 }).toMatch(/UTC[+-]\d\d:\d\d/);
     expect(await tip.textContent()).toContain(new Date(first.time).toISOString());
@@ -174,7 +209,8 @@ describe('console in serve mode (newest restic: snapshots carry summaries)', () 
     await page.locator('[data-testid=snapshots-table]').focus();
     await page.keyboard.press('/');
     expect(await page.evaluate("document.activeElement?.getAttribute('data-testid')")).toBe('filter-global');
-    const tag = snapshots.flatMap((s) => s.tags).find((t) => t.startsWith('plan:db')) ?? snapshots[0]!.tags[0]!;
+    const tag =
+      snapshots.flatMap((s) => s.tags).find((t) => t.startsWith('plan:db')) ?? snapshots[0]!.tags[0]!;
     await page.keyboard.type(tag);
     const withTag = snapshots.filter((s) => s.tags.includes(tag)).map((s) => s.id);
     expect(withTag.length).toBeGreaterThan(0);
@@ -196,7 +232,9 @@ describe('console in serve mode (newest restic: snapshots carry summaries)', () 
     const somePath = snapshots[0]!.paths[0]!;
     const leaf = somePath.split('/').pop()!;
     await page.fill('[data-testid=filter-path]', leaf);
-    const withPath = snapshots.filter((s) => s.paths.some((p) => p.toLowerCase().includes(leaf.toLowerCase()))).map((s) => s.id);
+    const withPath = snapshots
+      .filter((s) => s.paths.some((p) => p.toLowerCase().includes(leaf.toLowerCase())))
+      .map((s) => s.id);
     await expect.poll(async () => new Set(await rowIds(page))).toEqual(new Set(withPath));
     await page.click('[data-testid=filter-reset]');
 
@@ -212,30 +250,58 @@ describe('console in serve mode (newest restic: snapshots carry summaries)', () 
     opened = target;
     await page.locator('[data-testid=snapshots-table]').focus();
     await page.keyboard.press('ArrowDown');
-    expect(await page.locator(`[data-testid=snapshot-row][data-snapshot-id="${target.id}"]`).getAttribute('aria-selected')).toBe('true');
+    expect(
+      await page
+        .locator(`[data-testid=snapshot-row][data-snapshot-id="${target.id}"]`)
+        .getAttribute('aria-selected'),
+    ).toBe('true');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=screen-snapshots]');
     await page.waitForSelector('[data-testid=tree-node]', { timeout: 60_000 });
 
     // The way down to the backed-up path opens by itself; its children are listed.
     const base = target.paths[0]!;
-    const children = await apiValue<LsReply>(serve, 'snapshots.ls', { repoId: repo.id, snapshotId: target.id, path: base });
+    const children = await apiValue<LsReply>(serve, 'snapshots.ls', {
+      repoId: repo.id,
+      snapshotId: target.id,
+      path: base,
+    });
     const childDir = children.nodes.find((n) => n.type === 'dir');
     expect(childDir, `a directory under ${base}`).toBeTruthy();
     await page.waitForSelector(`[data-testid=tree-node][data-path="${childDir!.path}"]`, { timeout: 60_000 });
-    expect(await page.locator(`[data-testid=tree-node][data-path="${childDir!.path}"]`).getAttribute('aria-expanded')).toBe('false');
+    expect(
+      await page
+        .locator(`[data-testid=tree-node][data-path="${childDir!.path}"]`)
+        .getAttribute('aria-expanded'),
+    ).toBe('false');
 
     // Expand it: the rows under it are exactly what snapshots.ls returns for it.
-    const grandChildren = await apiValue<LsReply>(serve, 'snapshots.ls', { repoId: repo.id, snapshotId: target.id, path: childDir!.path });
-    await page.locator(`[data-testid=tree-node][data-path="${childDir!.path}"] [data-testid=tree-toggle]`).click();
+    const grandChildren = await apiValue<LsReply>(serve, 'snapshots.ls', {
+      repoId: repo.id,
+      snapshotId: target.id,
+      path: childDir!.path,
+    });
+    await page
+      .locator(`[data-testid=tree-node][data-path="${childDir!.path}"] [data-testid=tree-toggle]`)
+      .click();
     await expect
       .poll(async () =>
         page
           .locator('[data-testid=tree-node]')
-          .evaluateAll((rows, prefix) => rows.map((r) => r.getAttribute('data-path') ?? '').filter((p) => p.startsWith(`${prefix}/`) && !p.slice(prefix.length + 1).includes('/')), childDir!.path),
+          .evaluateAll(
+            (rows, prefix) =>
+              rows
+                .map((r) => r.getAttribute('data-path') ?? '')
+                .filter((p) => p.startsWith(`${prefix}/`) && !p.slice(prefix.length + 1).includes('/')),
+            childDir!.path,
+          ),
       )
       .toEqual(expect.arrayContaining(grandChildren.nodes.map((n) => n.path)));
-    expect(await page.locator(`[data-testid=tree-node][data-path="${childDir!.path}"]`).getAttribute('aria-expanded')).toBe('true');
+    expect(
+      await page
+        .locator(`[data-testid=tree-node][data-path="${childDir!.path}"]`)
+        .getAttribute('aria-expanded'),
+    ).toBe('true');
     // A file shows its IEC size.
     const file = grandChildren.nodes.find((n) => n.type === 'file' && (n.size ?? 0) > 0);
     if (file) {
@@ -251,17 +317,31 @@ describe('console in serve mode (newest restic: snapshots carry summaries)', () 
     expect(target, 'the tree test opened a snapshot').toBeTruthy();
     const parent = snapshots.find((s) => s.id === target.parent);
     expect(parent, 'the newest demo snapshot has a parent').toBeTruthy();
-    const diff = await apiValue<DiffReply>(serve, 'snapshots.diff', { repoId: repo.id, from: parent!.id, to: target.id });
+    const diff = await apiValue<DiffReply>(serve, 'snapshots.diff', {
+      repoId: repo.id,
+      from: parent!.id,
+      to: target.id,
+    });
     expect(diff.changes.length).toBeGreaterThan(0);
 
     await page.click('[data-testid=tab-compare]');
     await page.waitForSelector('[data-testid=diff-change]', { timeout: 60_000 });
-    expect(await page.locator('[data-testid=diff-stat-changes]').textContent()).toBe(formatCount(diff.changes.length));
+    expect(await page.locator('[data-testid=diff-stat-changes]').textContent()).toBe(
+      formatCount(diff.changes.length),
+    );
     const direction = await page.locator('[data-testid=diff-direction]').textContent();
     expect(direction).toContain(parent!.shortId);
     expect(direction).toContain(target.shortId);
-    if (diff.stats) expect(await page.locator('[data-testid=diff-stat-files-added]').textContent(), JSON.stringify(diff.stats)).toBe(formatCount(diff.stats.added.files));
-    const shown = await page.locator('[data-testid=diff-change]').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-modifier')} ${r.getAttribute('data-path')}`));
+    if (diff.stats)
+      expect(
+        await page.locator('[data-testid=diff-stat-files-added]').textContent(),
+        JSON.stringify(diff.stats),
+      ).toBe(formatCount(diff.stats.added.files));
+    const shown = await page
+      .locator('[data-testid=diff-change]')
+      .evaluateAll((rows) =>
+        rows.map((r) => `${r.getAttribute('data-modifier')} ${r.getAttribute('data-path')}`),
+      );
     const expected = new Set(diff.changes.map((c) => `${c.modifier} ${c.path}`));
     expect(shown.length).toBeGreaterThan(0);
     for (const row of shown) expect(expected.has(row), row).toBe(true);
@@ -271,14 +351,30 @@ describe('console in serve mode (newest restic: snapshots carry summaries)', () 
     // Filter by kind: only that kind remains.
     const kind = diff.changes[0]!.modifier;
     const testKind = kind === '+' ? 'plus' : kind === '-' ? 'minus' : kind;
-    await page.locator(`[data-testid=diff-kind-${testKind}] + label, label:has([data-testid=diff-kind-${testKind}])`).first().click();
+    await page
+      .locator(`[data-testid=diff-kind-${testKind}] + label, label:has([data-testid=diff-kind-${testKind}])`)
+      .first()
+      .click();
     await expect
-      .poll(async () => new Set(await page.locator('[data-testid=diff-change]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-modifier')))))
+      .poll(
+        async () =>
+          new Set(
+            await page
+              .locator('[data-testid=diff-change]')
+              .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-modifier'))),
+          ),
+      )
       .toEqual(new Set([kind]));
     // Filter by path text.
     const some = diff.changes.find((c) => c.modifier === kind)!;
     await page.fill('[data-testid=diff-filter]', some.path.split('/').pop()!);
-    await expect.poll(async () => page.locator('[data-testid=diff-change]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path')))).toContain(some.path);
+    await expect
+      .poll(async () =>
+        page
+          .locator('[data-testid=diff-change]')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path'))),
+      )
+      .toContain(some.path);
   });
 
   it('switches to dark mode and to Simplified Chinese', async () => {
@@ -288,7 +384,9 @@ describe('console in serve mode (newest restic: snapshots carry summaries)', () 
     await page.locator('[data-testid=theme-control]').getByText('Dark', { exact: true }).click();
     await page.keyboard.press('Escape');
     await page.locator('[data-testid=theme-control]').waitFor({ state: 'hidden' });
-    expect(await page.evaluate("document.documentElement.getAttribute('data-mantine-color-scheme')")).toBe('dark');
+    expect(await page.evaluate("document.documentElement.getAttribute('data-mantine-color-scheme')")).toBe(
+      'dark',
+    );
     await shot(page, 'repositories-dark');
 
     await page.click('[data-testid=language-select]');
@@ -326,7 +424,10 @@ describe('console in serve mode (Debian restic 0.14: no snapshot summaries)', ()
   const oldest = resticBinaries()[0]!;
 
   beforeAll(async () => {
-    serve = await startServe({ dataDir: await makeTempDir('rfc-e2e-old-'), env: { RFC_RESTIC_BINARY: oldest.path } });
+    serve = await startServe({
+      dataDir: await makeTempDir('rfc-e2e-old-'),
+      env: { RFC_RESTIC_BINARY: oldest.path },
+    });
     browser = await launchChromium();
   });
 
@@ -341,10 +442,14 @@ describe('console in serve mode (Debian restic 0.14: no snapshot summaries)', ()
     await page.goto(serve.url);
     await page.waitForSelector('[data-testid=snapshot-row]', { timeout: 60_000 });
     const repos = await apiValue<Repo[]>(serve, 'repos.list');
-    const { snapshots } = await apiValue<SnapshotsReply>(serve, 'snapshots.list', { repoId: repos.find((r) => r.demo)!.id });
+    const { snapshots } = await apiValue<SnapshotsReply>(serve, 'snapshots.list', {
+      repoId: repos.find((r) => r.demo)!.id,
+    });
     expect(snapshots.every((s) => s.summary === undefined)).toBe(true);
     expect((await rowIds(page)).length).toBe(snapshots.length);
-    const dash = page.locator('[data-testid=snapshot-row] td[data-col=files] [data-testid=no-summary]').first();
+    const dash = page
+      .locator('[data-testid=snapshot-row] td[data-col=files] [data-testid=no-summary]')
+      .first();
     expect(await dash.textContent()).toBe('—');
     await dash.hover();
     await expect.poll(() => page.getByRole('tooltip').textContent(), { timeout: 5_000 }).toContain('0.17');

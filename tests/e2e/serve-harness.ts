@@ -27,17 +27,28 @@ export interface ServeProcess {
 }
 
 export function assertBuilt(): void {
-  const missing = [join(ROOT, 'dist', 'index.html'), join(ROOT, 'dist-electron', 'serve.cjs')].filter((p) => !existsSync(p));
-  if (missing.length) throw new Error(`e2e needs the build: run \`npm run build\` first (missing ${missing.join(', ')})`);
+  const missing = [join(ROOT, 'dist', 'index.html'), join(ROOT, 'dist-electron', 'serve.cjs')].filter(
+    (p) => !existsSync(p),
+  );
+  if (missing.length)
+    throw new Error(`e2e needs the build: run \`npm run build\` first (missing ${missing.join(', ')})`);
 }
 
-export async function startServe(options: { dataDir: string; env?: Record<string, string>; timeoutMs?: number }): Promise<ServeProcess> {
+export async function startServe(options: {
+  dataDir: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}): Promise<ServeProcess> {
   assertBuilt();
-  const child = spawnTracked(process.execPath, [join(ROOT, 'dist-electron', 'serve.cjs'), '--port', '0', '--data-dir', options.dataDir], {
-    cwd: ROOT,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnTracked(
+    process.execPath,
+    [join(ROOT, 'dist-electron', 'serve.cjs'), '--port', '0', '--data-dir', options.dataDir],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout?.setEncoding('utf8');
   child.stderr?.setEncoding('utf8');
@@ -45,7 +56,10 @@ export async function startServe(options: { dataDir: string; env?: Record<string
   child.stderr?.on('data', (d: string) => (out += d));
 
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL within ${options.timeoutMs ?? 120_000} ms:\n${out}`)), options.timeoutMs ?? 120_000);
+    const timer = setTimeout(
+      () => reject(new Error(`serve printed no URL within ${options.timeoutMs ?? 120_000} ms:\n${out}`)),
+      options.timeoutMs ?? 120_000,
+    );
     const check = () => {
       const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/.exec(out);
       if (m?.[1]) {
@@ -99,15 +113,26 @@ export function launchChromium(extra: Partial<LaunchOptions> = {}): Promise<Brow
 export async function apiCall(origin: string, token: string | null, method: string, input: unknown = {}) {
   const response = await fetch(`${origin}/api/call/${method}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...(token === null ? {} : { Authorization: `Bearer ${token}` }) },
+    headers: {
+      'Content-Type': 'application/json',
+      ...(token === null ? {} : { Authorization: `Bearer ${token}` }),
+    },
     body: JSON.stringify(input),
   });
-  const body = (await response.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
+  const body = (await response.json()) as {
+    ok: boolean;
+    value?: unknown;
+    error?: { code: string; message: string };
+  };
   return { status: response.status, body };
 }
 
 /** The value of a successful call (throws with the error envelope otherwise). */
-export async function apiValue<T>(serve: Pick<ServeProcess, 'origin' | 'token'>, method: string, input: unknown = {}): Promise<T> {
+export async function apiValue<T>(
+  serve: Pick<ServeProcess, 'origin' | 'token'>,
+  method: string,
+  input: unknown = {},
+): Promise<T> {
   const { status, body } = await apiCall(serve.origin, serve.token, method, input);
   if (!body.ok) throw new Error(`${method} failed (HTTP ${status}): ${JSON.stringify(body.error)}`);
   return body.value as T;

@@ -3,7 +3,14 @@
  * exposes `window.rfc` (contextBridge); it returns envelopes, which we open
  * here exactly like the HTTP client does.
  */
-import type { ConsoleClient, EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../../shared';
+import type {
+  ConsoleClient,
+  EventName,
+  EventPayload,
+  MethodInput,
+  MethodName,
+  MethodOutput,
+} from '../../../shared';
 import { asConsoleError, openEnvelope } from './envelope';
 
 /** What the preload script puts on `window.rfc`. */

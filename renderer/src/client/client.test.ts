@@ -14,7 +14,10 @@ describe('openEnvelope', () => {
 
   it('throws the envelope error as a ConsoleError with its code, message and detail', () => {
     try {
-      openEnvelope({ ok: false, error: { code: 'REPO_NOT_FOUND', message: 'gone', detail: { exit: 10 } } }, 'm');
+      openEnvelope(
+        { ok: false, error: { code: 'REPO_NOT_FOUND', message: 'gone', detail: { exit: 10 } } },
+        'm',
+      );
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConsoleError);
@@ -24,7 +27,9 @@ describe('openEnvelope', () => {
 
   it('turns anything that is not an envelope into INTERNAL', () => {
     for (const raw of [null, 'text', { ok: true }, { ok: false, error: { code: 'NOPE', message: 'x' } }]) {
-      expect(() => openEnvelope(raw, 'repos.list')).toThrowError(expect.objectContaining({ code: 'INTERNAL' }));
+      expect(() => openEnvelope(raw, 'repos.list')).toThrowError(
+        expect.objectContaining({ code: 'INTERNAL' }),
+      );
     }
   });
 
@@ -48,9 +53,18 @@ function jsonResponse(body: unknown, status = 200): Response {
 
 describe('HTTP client', () => {
   it('POSTs the input with the bearer token to api/call/<method> and unwraps the reply', async () => {
-    const fetchImpl = vi.fn(async (_url: RequestInfo | URL, _init?: RequestInit) => jsonResponse({ ok: true, value: { snapshots: [], command: 'restic snapshots --json' } }));
-    const client = createHttpClient({ pageUrl: 'http://127.0.0.1:4000/', token: 'tok', fetchImpl: fetchImpl as typeof fetch });
-    await expect(client.call('snapshots.list', { repoId: 'demo' })).resolves.toEqual({ snapshots: [], command: 'restic snapshots --json' });
+    const fetchImpl = vi.fn(async (_url: RequestInfo | URL, _init?: RequestInit) =>
+      jsonResponse({ ok: true, value: { snapshots: [], command: 'restic snapshots --json' } }),
+    );
+    const client = createHttpClient({
+      pageUrl: 'http://127.0.0.1:4000/',
+      token: 'tok',
+      fetchImpl: fetchImpl as typeof fetch,
+    });
+    await expect(client.call('snapshots.list', { repoId: 'demo' })).resolves.toEqual({
+      snapshots: [],
+      command: 'restic snapshots --json',
+    });
     const [url, init] = fetchImpl.mock.calls[0]!;
     expect(url).toBe('http://127.0.0.1:4000/api/call/snapshots.list');
     expect(init?.method).toBe('POST');
@@ -59,34 +73,62 @@ describe('HTTP client', () => {
   });
 
   it('throws the error envelope of a 401 as UNAUTHORIZED', async () => {
-    const fetchImpl = async () => jsonResponse({ ok: false, error: { code: 'UNAUTHORIZED', message: 'wrong token' } }, 401);
-    const client = createHttpClient({ pageUrl: 'http://h/', token: 'bad', fetchImpl: fetchImpl as typeof fetch });
-    await expect(client.call('repos.list', {})).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: 'wrong token' });
+    const fetchImpl = async () =>
+      jsonResponse({ ok: false, error: { code: 'UNAUTHORIZED', message: 'wrong token' } }, 401);
+    const client = createHttpClient({
+      pageUrl: 'http://h/',
+      token: 'bad',
+      fetchImpl: fetchImpl as typeof fetch,
+    });
+    await expect(client.call('repos.list', {})).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: 'wrong token',
+    });
   });
 
   it('reports a non-JSON reply with its HTTP status', async () => {
     const fetchImpl = async () => jsonResponse('<html>Bad gateway</html>', 502);
-    const client = createHttpClient({ pageUrl: 'http://h/', token: 't', fetchImpl: fetchImpl as typeof fetch });
-    await expect(client.call('repos.list', {})).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('HTTP 502') });
+    const client = createHttpClient({
+      pageUrl: 'http://h/',
+      token: 't',
+      fetchImpl: fetchImpl as typeof fetch,
+    });
+    await expect(client.call('repos.list', {})).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringContaining('HTTP 502'),
+    });
   });
 
   it('reports a network failure as a ConsoleError, not a TypeError', async () => {
     const fetchImpl = async () => {
       throw new TypeError('Failed to fetch');
     };
-    const client = createHttpClient({ pageUrl: 'http://h/', token: 't', fetchImpl: fetchImpl as typeof fetch });
+    const client = createHttpClient({
+      pageUrl: 'http://h/',
+      token: 't',
+      fetchImpl: fetchImpl as typeof fetch,
+    });
     await expect(client.call('repos.list', {})).rejects.toBeInstanceOf(ConsoleError);
   });
 
   it('refuses to call without a token, explaining where the token comes from', async () => {
     const fetchImpl = vi.fn();
-    const client = createHttpClient({ pageUrl: 'http://h/', token: null, fetchImpl: fetchImpl as unknown as typeof fetch });
-    await expect(client.call('repos.list', {})).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining('?token=') });
+    const client = createHttpClient({
+      pageUrl: 'http://h/',
+      token: null,
+      fetchImpl: fetchImpl as unknown as typeof fetch,
+    });
+    await expect(client.call('repos.list', {})).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: expect.stringContaining('?token='),
+    });
     expect(fetchImpl).not.toHaveBeenCalled();
   });
 
   it('resolves API and event URLs against the page, keeping a sub-path', () => {
-    expect(apiCallUrl('http://127.0.0.1:9/console/index.html', 'app.info')).toBe('http://127.0.0.1:9/console/api/call/app.info');
+    expect(apiCallUrl('http://127.0.0.1:9/console/index.html', 'app.info')).toBe(
+      'http://127.0.0.1:9/console/api/call/app.info',
+    );
     expect(eventsUrl('http://127.0.0.1:9/', 'a b')).toBe('ws://127.0.0.1:9/api/events?token=a+b');
     expect(eventsUrl('https://x/?q=1#h', 't')).toBe('wss://x/api/events?token=t');
   });
@@ -97,7 +139,9 @@ describe('bridge client', () => {
     const unsubscribe = vi.fn();
     const bridge: RfcBridge = {
       call: vi.fn(async (method: string) =>
-        method === 'repos.list' ? { ok: true, value: [] } : { ok: false, error: { code: 'NOT_FOUND', message: 'no' } },
+        method === 'repos.list'
+          ? { ok: true, value: [] }
+          : { ok: false, error: { code: 'NOT_FOUND', message: 'no' } },
       ),
       subscribe: vi.fn(() => unsubscribe),
     };
@@ -110,7 +154,10 @@ describe('bridge client', () => {
   });
 
   it('wraps a rejected IPC call into a ConsoleError', async () => {
-    const client = createBridgeClient({ call: async () => Promise.reject(new Error('ipc down')), subscribe: () => () => {} });
+    const client = createBridgeClient({
+      call: async () => Promise.reject(new Error('ipc down')),
+      subscribe: () => () => {},
+    });
     await expect(client.call('app.info', {})).rejects.toMatchObject({ code: 'INTERNAL' });
   });
 
@@ -130,8 +177,15 @@ describe('token', () => {
       storage,
       env: {
         location: { href },
-        history: { state: null, replaceState: (_d: unknown, _u: string, url?: string | URL | null) => void replaced.push(String(url)) },
-        storage: { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v) },
+        history: {
+          state: null,
+          replaceState: (_d: unknown, _u: string, url?: string | URL | null) =>
+            void replaced.push(String(url)),
+        },
+        storage: {
+          getItem: (k: string) => storage.get(k) ?? null,
+          setItem: (k: string, v: string) => void storage.set(k, v),
+        },
       },
     };
   }
@@ -161,11 +215,17 @@ describe('event socket helpers', () => {
   });
 
   it('accepts only known events with valid payloads', () => {
-    expect(parseEventMessage(JSON.stringify({ event: 'invalidate', payload: { scope: 'snapshots', repoId: 'demo' } }))).toEqual({
+    expect(
+      parseEventMessage(
+        JSON.stringify({ event: 'invalidate', payload: { scope: 'snapshots', repoId: 'demo' } }),
+      ),
+    ).toEqual({
       event: 'invalidate',
       payload: { scope: 'snapshots', repoId: 'demo' },
     });
-    expect(parseEventMessage(JSON.stringify({ event: 'invalidate', payload: { scope: 'everything' } }))).toBeNull();
+    expect(
+      parseEventMessage(JSON.stringify({ event: 'invalidate', payload: { scope: 'everything' } })),
+    ).toBeNull();
     expect(parseEventMessage(JSON.stringify({ event: 'nope', payload: {} }))).toBeNull();
     expect(parseEventMessage('not json')).toBeNull();
   });
@@ -192,7 +252,10 @@ describe('EventSocket', () => {
     try {
       const { EventSocket } = await import('./events-socket');
       FakeSocket.all = [];
-      const socket = new EventSocket({ url: () => 'ws://h/api/events?token=t', WebSocketImpl: FakeSocket as unknown as typeof WebSocket });
+      const socket = new EventSocket({
+        url: () => 'ws://h/api/events?token=t',
+        WebSocketImpl: FakeSocket as unknown as typeof WebSocket,
+      });
       const seen: unknown[] = [];
       const off = socket.subscribe('invalidate', (p) => seen.push(p));
       expect(FakeSocket.all).toHaveLength(1);

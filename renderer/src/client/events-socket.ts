@@ -14,7 +14,11 @@ export interface BackoffOptions {
 }
 
 /** Delay before reconnect attempt `attempt` (0-based). Pure; `random` is injectable for tests. */
-export function backoffDelay(attempt: number, options: BackoffOptions = {}, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions = {},
+  random: () => number = Math.random,
+): number {
   const base = options.baseMs ?? 500;
   const max = options.maxMs ?? 30_000;
   const jitter = options.jitter ?? 0.2;
@@ -24,7 +28,9 @@ export function backoffDelay(attempt: number, options: BackoffOptions = {}, rand
 }
 
 /** Parse one socket message into a known, valid event; anything else is dropped. */
-export function parseEventMessage(data: unknown): { event: EventName; payload: EventPayload<EventName> } | null {
+export function parseEventMessage(
+  data: unknown,
+): { event: EventName; payload: EventPayload<EventName> } | null {
   if (typeof data !== 'string') return null;
   let message: unknown;
   try {

@@ -5,7 +5,15 @@
  * resolved against the page's own URL so the console also works behind a
  * reverse proxy that mounts it under a sub-path.
  */
-import { ConsoleError, type ConsoleClient, type EventName, type EventPayload, type MethodInput, type MethodName, type MethodOutput } from '../../../shared';
+import {
+  ConsoleError,
+  type ConsoleClient,
+  type EventName,
+  type EventPayload,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+} from '../../../shared';
 import { codeForHttpStatus, openEnvelope } from './envelope';
 import { EventSocket } from './events-socket';
 
@@ -34,7 +42,8 @@ export const NO_TOKEN_MESSAGE =
   'No access token. Open the URL that `npm run serve` printed (it ends in ?token=…), in this tab.';
 
 export function createHttpClient(options: HttpClientOptions): ConsoleClient {
-  const fetchImpl = options.fetchImpl ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const fetchImpl =
+    options.fetchImpl ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const token = options.token;
   const socket = token
     ? new EventSocket({ url: () => eventsUrl(options.pageUrl, token), WebSocketImpl: options.WebSocketImpl })
@@ -54,7 +63,10 @@ export function createHttpClient(options: HttpClientOptions): ConsoleClient {
         });
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw new ConsoleError('INTERNAL', `The console server did not answer ${method} (${reason}). Is \`npm run serve\` still running?`);
+        throw new ConsoleError(
+          'INTERNAL',
+          `The console server did not answer ${method} (${reason}). Is \`npm run serve\` still running?`,
+        );
       }
       const text = await response.text();
       let body: unknown;
@@ -63,7 +75,8 @@ export function createHttpClient(options: HttpClientOptions): ConsoleClient {
       } catch {
         throw new ConsoleError(
           codeForHttpStatus(response.status),
-          `${method}: HTTP ${response.status} ${response.statusText || ''}`.trim() + (text ? ` — ${text.slice(0, 200)}` : ''),
+          `${method}: HTTP ${response.status} ${response.statusText || ''}`.trim() +
+            (text ? ` — ${text.slice(0, 200)}` : ''),
         );
       }
       return openEnvelope<MethodOutput<M>>(body, method);

@@ -12,7 +12,9 @@ import { takeToken } from './token';
 export type TransportKind = 'bridge' | 'http';
 
 export function pickTransport(win: Pick<Window, 'rfc'>): TransportKind {
-  return win.rfc && typeof win.rfc.call === 'function' && typeof win.rfc.subscribe === 'function' ? 'bridge' : 'http';
+  return win.rfc && typeof win.rfc.call === 'function' && typeof win.rfc.subscribe === 'function'
+    ? 'bridge'
+    : 'http';
 }
 
 export function createClient(win: Window = window): ConsoleClient {

@@ -3,7 +3,13 @@ import { IconCheck, IconCopy, IconTerminal2 } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 
 /** The restic command equivalent to what the console ran (secrets already masked by the core). */
-export function CommandLine({ command, testId = 'command-line' }: { command: string | undefined; testId?: string }) {
+export function CommandLine({
+  command,
+  testId = 'command-line',
+}: {
+  command: string | undefined;
+  testId?: string;
+}) {
   const { t } = useTranslation();
   if (!command) return null;
   return (
@@ -12,7 +18,14 @@ export function CommandLine({ command, testId = 'command-line' }: { command: str
         <IconTerminal2 size={14} aria-label={t('command.label')} style={{ flexShrink: 0, opacity: 0.6 }} />
       </Tooltip>
       <Code
-        style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', minWidth: 0, flex: 1, fontSize: 11 }}
+        style={{
+          whiteSpace: 'nowrap',
+          overflow: 'hidden',
+          textOverflow: 'ellipsis',
+          minWidth: 0,
+          flex: 1,
+          fontSize: 11,
+        }}
         title={command}
         data-testid={`${testId}-text`}
       >
@@ -21,7 +34,13 @@ export function CommandLine({ command, testId = 'command-line' }: { command: str
       <CopyButton value={command} timeout={1500}>
         {({ copied, copy }) => (
           <Tooltip label={copied ? t('command.copied') : t('command.copy')} withArrow>
-            <ActionIcon size="sm" variant="subtle" color={copied ? 'teal' : 'gray'} onClick={copy} aria-label={t('command.copy')}>
+            <ActionIcon
+              size="sm"
+              variant="subtle"
+              color={copied ? 'teal' : 'gray'}
+              onClick={copy}
+              aria-label={t('command.copy')}
+            >
               {copied ? <IconCheck size={14} /> : <IconCopy size={14} />}
             </ActionIcon>
           </Tooltip>

@@ -5,7 +5,15 @@ import { isConsoleError } from '../../../shared';
 import { describeError } from './describeError';
 
 /** A failed call, readable: "Repository not found (REPO_NOT_FOUND): …", with a retry when one makes sense. */
-export function ErrorAlert({ error, title, onRetry }: { error: unknown; title?: string; onRetry?: () => void }) {
+export function ErrorAlert({
+  error,
+  title,
+  onRetry,
+}: {
+  error: unknown;
+  title?: string;
+  onRetry?: () => void;
+}) {
   const { t } = useTranslation();
   const d = describeError(error, t);
   return (
@@ -34,7 +42,13 @@ export function ErrorAlert({ error, title, onRetry }: { error: unknown; title?: 
         </Group>
       )}
       {isConsoleError(error) && error.detail !== undefined && (
-        <Text component="pre" size="xs" c="dimmed" mt={4} style={{ whiteSpace: 'pre-wrap', maxHeight: 120, overflow: 'auto' }}>
+        <Text
+          component="pre"
+          size="xs"
+          c="dimmed"
+          mt={4}
+          style={{ whiteSpace: 'pre-wrap', maxHeight: 120, overflow: 'auto' }}
+        >
           {typeof error.detail === 'string' ? error.detail : JSON.stringify(error.detail, null, 2)}
         </Text>
       )}

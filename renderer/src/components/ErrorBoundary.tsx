@@ -33,7 +33,14 @@ export class ErrorBoundary extends Component<Props, State> {
     const { error } = this.state;
     if (!error) return this.props.children;
     return (
-      <Alert color="red" variant="light" title={i18n.t('errors.boundaryTitle')} m="md" data-testid="error-boundary" role="alert">
+      <Alert
+        color="red"
+        variant="light"
+        title={i18n.t('errors.boundaryTitle')}
+        m="md"
+        data-testid="error-boundary"
+        role="alert"
+      >
         <Stack gap="xs">
           <Text size="sm">{i18n.t('errors.boundaryBody')}</Text>
           <Code block>{`${error.name}: ${error.message}`}</Code>

@@ -15,7 +15,12 @@ export function LocalTime({ iso, size = 'sm' }: { iso: string; size?: 'xs' | 'sm
       multiline
       maw={360}
     >
-      <Text component="time" dateTime={iso} size={size} style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
+      <Text
+        component="time"
+        dateTime={iso}
+        size={size}
+        style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}
+      >
         {formatLocalTime(iso)}
       </Text>
     </Tooltip>

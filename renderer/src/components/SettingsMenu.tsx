@@ -27,8 +27,19 @@ export function SettingsMenu() {
       <Menu position="bottom-end" width={240} withinPortal>
         <Menu.Target>
           <Tooltip label={t('settings.title')}>
-            <ActionIcon variant="default" size="md" aria-label={t('settings.title')} data-testid="settings-button">
-              {theme === 'dark' ? <IconMoon size={16} /> : theme === 'light' ? <IconSun size={16} /> : <IconSettings size={16} />}
+            <ActionIcon
+              variant="default"
+              size="md"
+              aria-label={t('settings.title')}
+              data-testid="settings-button"
+            >
+              {theme === 'dark' ? (
+                <IconMoon size={16} />
+              ) : theme === 'light' ? (
+                <IconSun size={16} />
+              ) : (
+                <IconSettings size={16} />
+              )}
             </ActionIcon>
           </Tooltip>
         </Menu.Target>

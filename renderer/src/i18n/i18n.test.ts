@@ -24,7 +24,8 @@ describe('translations', () => {
   it('zh-CN is actually translated (not a copy of en)', () => {
     const e = keys(en);
     const same = e.filter((k) => {
-      const get = (o: unknown) => k.split('.').reduce<unknown>((acc, p) => (acc as Record<string, unknown>)[p], o);
+      const get = (o: unknown) =>
+        k.split('.').reduce<unknown>((acc, p) => (acc as Record<string, unknown>)[p], o);
       const v = get(en);
       return typeof v === 'string' && /[a-z]{4,}/i.test(v) && v === get(zhCN);
     });

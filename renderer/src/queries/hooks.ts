@@ -37,7 +37,12 @@ export function useSnapshots(repoId: string | null) {
 }
 
 /** A snapshot's content never changes: cache `ls` pages until an invalidate event says otherwise. */
-export function lsQueryOptions(call: ReturnType<typeof useClient>['call'], repoId: string, snapshotId: string, path: string) {
+export function lsQueryOptions(
+  call: ReturnType<typeof useClient>['call'],
+  repoId: string,
+  snapshotId: string,
+  path: string,
+) {
   return {
     queryKey: queryKeys.snapshots.ls(repoId, snapshotId, path) as QueryKey,
     queryFn: () => call('snapshots.ls', { repoId, snapshotId, path }),

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { keysForInvalidate, queryKeys } from './queryKeys';
 
 /** True when `prefix` is a prefix of `key`, the way React Query matches invalidations. */
-const covers = (prefix: readonly unknown[], key: readonly unknown[]) => prefix.every((part, i) => key[i] === part);
+const covers = (prefix: readonly unknown[], key: readonly unknown[]) =>
+  prefix.every((part, i) => key[i] === part);
 
 describe('queryKeys', () => {
   it('nests every snapshot query of a repository under that repository', () => {

@@ -23,7 +23,8 @@ export const queryKeys = {
     all: ['snapshots'] as const,
     repo: (repoId: string) => ['snapshots', repoId] as const,
     list: (repoId: string) => ['snapshots', repoId, 'list'] as const,
-    ls: (repoId: string, snapshotId: string, path: string) => ['snapshots', repoId, 'ls', snapshotId, path] as const,
+    ls: (repoId: string, snapshotId: string, path: string) =>
+      ['snapshots', repoId, 'ls', snapshotId, path] as const,
     diff: (repoId: string, from: string, to: string) => ['snapshots', repoId, 'diff', from, to] as const,
   },
 } as const;

@@ -5,7 +5,11 @@
  */
 import { create } from 'zustand';
 import { persist, createJSONStorage } from 'zustand/middleware';
-import { EMPTY_SNAPSHOT_FILTERS, type SnapshotFilters, type SnapshotSort } from '../screens/snapshots/snapshotFilters';
+import {
+  EMPTY_SNAPSHOT_FILTERS,
+  type SnapshotFilters,
+  type SnapshotSort,
+} from '../screens/snapshots/snapshotFilters';
 
 export type Screen = 'repositories' | 'snapshots';
 export type ThemeChoice = 'light' | 'dark' | 'auto';
@@ -49,7 +53,12 @@ export const useUiStore = create<UiState>()(
         set((s) =>
           s.selectedRepoId === repoId
             ? {}
-            : { selectedRepoId: repoId, selectedSnapshotId: null, openSnapshotId: null, snapshotFilters: EMPTY_SNAPSHOT_FILTERS },
+            : {
+                selectedRepoId: repoId,
+                selectedSnapshotId: null,
+                openSnapshotId: null,
+                snapshotFilters: EMPTY_SNAPSHOT_FILTERS,
+              },
         ),
       selectSnapshot: (snapshotId) => set({ selectedSnapshotId: snapshotId }),
       openSnapshot: (repoId, snapshotId) =>
@@ -71,7 +80,13 @@ export const useUiStore = create<UiState>()(
       version: 1,
       storage: createJSONStorage(() => localStorage),
       // Only preferences survive a reload; selections are re-derived from live data.
-      partialize: (s) => ({ theme: s.theme, language: s.language, snapshotSort: s.snapshotSort, screen: s.screen, selectedRepoId: s.selectedRepoId }),
+      partialize: (s) => ({
+        theme: s.theme,
+        language: s.language,
+        snapshotSort: s.snapshotSort,
+        screen: s.screen,
+        selectedRepoId: s.selectedRepoId,
+      }),
     },
   ),
 );

@@ -7,7 +7,13 @@ import { useHosts, useRepos } from '../../queries/hooks';
 import { useUiStore } from '../../state/uiStore';
 import { SnapshotsPanel } from '../snapshots/SnapshotsPanel';
 
-const KIND_COLOR: Record<Repo['kind'], string> = { local: 'gray', sftp: 'grape', s3: 'teal', rest: 'cyan', other: 'gray' };
+const KIND_COLOR: Record<Repo['kind'], string> = {
+  local: 'gray',
+  sftp: 'grape',
+  s3: 'teal',
+  rest: 'cyan',
+  other: 'gray',
+};
 
 function ReposTable({ repos, hosts }: { repos: Repo[]; hosts: Map<string, Host> }) {
   const { t } = useTranslation();
@@ -25,7 +31,13 @@ function ReposTable({ repos, hosts }: { repos: Repo[]; hosts: Map<string, Host> 
 
   return (
     <div className="rfc-scroller" style={{ flex: '0 1 auto', maxHeight: '32vh' }}>
-      <Table className="rfc-table" stickyHeader highlightOnHover aria-label={t('repos.tableLabel')} data-testid="repos-table">
+      <Table
+        className="rfc-table"
+        stickyHeader
+        highlightOnHover
+        aria-label={t('repos.tableLabel')}
+        data-testid="repos-table"
+      >
         <Table.Thead>
           <Table.Tr>
             <Table.Th style={{ width: '18%' }}>{t('repos.columns.name')}</Table.Th>
@@ -86,7 +98,13 @@ function ReposTable({ repos, hosts }: { repos: Repo[]; hosts: Map<string, Host> 
                   </Badge>
                 </Table.Td>
                 <Table.Td title={host?.address ?? repo.hostId}>{host?.name ?? repo.hostId}</Table.Td>
-                <Table.Td>{repo.business ?? <Text span size="xs" c="dimmed">—</Text>}</Table.Td>
+                <Table.Td>
+                  {repo.business ?? (
+                    <Text span size="xs" c="dimmed">
+                      —
+                    </Text>
+                  )}
+                </Table.Td>
               </Table.Tr>
             );
           })}

@@ -3,7 +3,19 @@
  * (virtualized, filterable by path and by kind).
  */
 import { useMemo, useRef, useState } from 'react';
-import { Alert, Badge, Chip, Group, Paper, SimpleGrid, Skeleton, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Chip,
+  Group,
+  Paper,
+  SimpleGrid,
+  Skeleton,
+  Stack,
+  Text,
+  TextInput,
+  Tooltip,
+} from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
@@ -29,15 +41,38 @@ export function ModifierBadge({ modifier }: { modifier: DiffModifier }) {
   const { t } = useTranslation();
   const s = MODIFIER_STYLE[modifier];
   return (
-    <Tooltip label={t(`diff.modifiers.${modifier === '+' ? 'added' : modifier === '-' ? 'removed' : modifier === '?' ? 'unknown' : modifier}`)}>
-      <Badge size="xs" color={s.color} variant="light" w={22} px={0} style={{ flexShrink: 0 }} data-modifier={modifier} radius="xs">
+    <Tooltip
+      label={t(
+        `diff.modifiers.${modifier === '+' ? 'added' : modifier === '-' ? 'removed' : modifier === '?' ? 'unknown' : modifier}`,
+      )}
+    >
+      <Badge
+        size="xs"
+        color={s.color}
+        variant="light"
+        w={22}
+        px={0}
+        style={{ flexShrink: 0 }}
+        data-modifier={modifier}
+        radius="xs"
+      >
         {s.label}
       </Badge>
     </Tooltip>
   );
 }
 
-function Stat({ label, value, color, testId }: { label: string; value: string; color?: string; testId: string }) {
+function Stat({
+  label,
+  value,
+  color,
+  testId,
+}: {
+  label: string;
+  value: string;
+  color?: string;
+  testId: string;
+}) {
   return (
     <Paper withBorder px="xs" py={4}>
       <Text size="10px" c="dimmed" tt="uppercase" fw={600} lts={0.3}>
@@ -108,7 +143,13 @@ export function DiffView({ repoId, from, to }: { repoId: string; from: Snapshot;
       </Stack>
     );
   }
-  if (diff.isError) return <Stack gap={6}>{direction}<ErrorAlert error={diff.error} title={t('diff.failed')} onRetry={() => void diff.refetch()} /></Stack>;
+  if (diff.isError)
+    return (
+      <Stack gap={6}>
+        {direction}
+        <ErrorAlert error={diff.error} title={t('diff.failed')} onRetry={() => void diff.refetch()} />
+      </Stack>
+    );
 
   const { stats, truncated, command } = diff.data;
   return (
@@ -116,12 +157,40 @@ export function DiffView({ repoId, from, to }: { repoId: string; from: Snapshot;
       {direction}
       <CommandLine command={command} testId="diff-command" />
       <SimpleGrid cols={{ base: 3, lg: 6 }} spacing={6} data-testid="diff-stats">
-        <Stat label={t('diff.stats.changes')} value={formatCount(changes?.length)} testId="diff-stat-changes" />
-        <Stat label={t('diff.stats.changedFiles')} value={formatCount(stats?.changedFiles)} testId="diff-stat-changed-files" />
-        <Stat label={t('diff.stats.filesAdded')} value={formatCount(stats?.added.files)} color="green" testId="diff-stat-files-added" />
-        <Stat label={t('diff.stats.filesRemoved')} value={formatCount(stats?.removed.files)} color="red" testId="diff-stat-files-removed" />
-        <Stat label={t('diff.stats.bytesAdded')} value={formatBytes(stats?.added.bytes)} color="green" testId="diff-stat-bytes-added" />
-        <Stat label={t('diff.stats.bytesRemoved')} value={formatBytes(stats?.removed.bytes)} color="red" testId="diff-stat-bytes-removed" />
+        <Stat
+          label={t('diff.stats.changes')}
+          value={formatCount(changes?.length)}
+          testId="diff-stat-changes"
+        />
+        <Stat
+          label={t('diff.stats.changedFiles')}
+          value={formatCount(stats?.changedFiles)}
+          testId="diff-stat-changed-files"
+        />
+        <Stat
+          label={t('diff.stats.filesAdded')}
+          value={formatCount(stats?.added.files)}
+          color="green"
+          testId="diff-stat-files-added"
+        />
+        <Stat
+          label={t('diff.stats.filesRemoved')}
+          value={formatCount(stats?.removed.files)}
+          color="red"
+          testId="diff-stat-files-removed"
+        />
+        <Stat
+          label={t('diff.stats.bytesAdded')}
+          value={formatBytes(stats?.added.bytes)}
+          color="green"
+          testId="diff-stat-bytes-added"
+        />
+        <Stat
+          label={t('diff.stats.bytesRemoved')}
+          value={formatBytes(stats?.removed.bytes)}
+          color="red"
+          testId="diff-stat-bytes-removed"
+        />
       </SimpleGrid>
       {!stats && (
         <Text size="xs" c="dimmed">
@@ -146,7 +215,14 @@ export function DiffView({ repoId, from, to }: { repoId: string; from: Snapshot;
         <Chip.Group multiple value={kinds} onChange={setKinds}>
           <Group gap={4} role="group" aria-label={t('diff.filterKinds')}>
             {MODIFIERS.filter((m) => counts[m] > 0 || kinds.includes(m)).map((m) => (
-              <Chip key={m} value={m} size="xs" variant="light" color={MODIFIER_STYLE[m].color} data-testid={`diff-kind-${m === '-' ? 'minus' : m === '+' ? 'plus' : m}`}>
+              <Chip
+                key={m}
+                value={m}
+                size="xs"
+                variant="light"
+                color={MODIFIER_STYLE[m].color}
+                data-testid={`diff-kind-${m === '-' ? 'minus' : m === '+' ? 'plus' : m}`}
+              >
                 {MODIFIER_STYLE[m].label} {formatCount(counts[m])}
               </Chip>
             ))}
@@ -162,7 +238,11 @@ export function DiffView({ repoId, from, to }: { repoId: string; from: Snapshot;
             {changes?.length ? t('diff.noMatch') : t('diff.identical')}
           </Text>
         ) : (
-          <div role="list" aria-label={t('diff.listLabel')} style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          <div
+            role="list"
+            aria-label={t('diff.listLabel')}
+            style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+          >
             {virtualizer.getVirtualItems().map((v) => {
               const c = shown[v.index];
               if (!c) return null;

@@ -19,7 +19,14 @@ export const SnapshotFiltersBar = forwardRef<HTMLInputElement, Props>(function S
   const { t } = useTranslation();
   const active = activeFilterCount(filters);
   return (
-    <Group gap={6} wrap="wrap" align="center" data-testid="snapshot-filters" role="search" aria-label={t('snapshots.filters.label')}>
+    <Group
+      gap={6}
+      wrap="wrap"
+      align="center"
+      data-testid="snapshot-filters"
+      role="search"
+      aria-label={t('snapshots.filters.label')}
+    >
       <TextInput
         ref={globalRef}
         aria-label={t('snapshots.filters.global')}
@@ -92,7 +99,13 @@ export const SnapshotFiltersBar = forwardRef<HTMLInputElement, Props>(function S
         data-testid="filter-to"
       />
       {active > 0 && (
-        <Button variant="subtle" color="gray" leftSection={<IconFilterOff size={14} />} onClick={onReset} data-testid="filter-reset">
+        <Button
+          variant="subtle"
+          color="gray"
+          leftSection={<IconFilterOff size={14} />}
+          onClick={onReset}
+          data-testid="filter-reset"
+        >
           {t('snapshots.filters.reset', { count: active })}
         </Button>
       )}

@@ -44,7 +44,9 @@ export function SnapshotsPanel({ repo }: { repo: Repo }) {
           </Title>
           {list && (
             <Text size="xs" c="dimmed" data-testid="snapshots-count" style={{ whiteSpace: 'nowrap' }}>
-              {visible === list.length ? t('snapshots.count', { count: list.length }) : t('snapshots.countFiltered', { shown: visible, count: list.length })}
+              {visible === list.length
+                ? t('snapshots.count', { count: list.length })
+                : t('snapshots.countFiltered', { shown: visible, count: list.length })}
             </Text>
           )}
         </Group>
@@ -79,7 +81,11 @@ export function SnapshotsPanel({ repo }: { repo: Repo }) {
           ))}
         </Stack>
       ) : snapshots.isError ? (
-        <ErrorAlert error={snapshots.error} title={t('snapshots.loadFailed', { name: repo.name })} onRetry={() => void snapshots.refetch()} />
+        <ErrorAlert
+          error={snapshots.error}
+          title={t('snapshots.loadFailed', { name: repo.name })}
+          onRetry={() => void snapshots.refetch()}
+        />
       ) : (
         <>
           <SnapshotFiltersBar

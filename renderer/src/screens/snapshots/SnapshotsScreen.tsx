@@ -3,7 +3,21 @@
  * differs from another snapshot of the same repository.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { Badge, Button, Code, CopyButton, Group, Paper, Select, Skeleton, Stack, Tabs, Text, Title, Tooltip } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  Paper,
+  Select,
+  Skeleton,
+  Stack,
+  Tabs,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { IconArrowLeft, IconArrowsDiff, IconFolders } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { displaySafe, formatBytes, formatCount, formatLocalTime, type Snapshot } from '../../../../shared';
@@ -57,7 +71,11 @@ function SnapshotSummaryCard({ snapshot }: { snapshot: Snapshot }) {
           <CopyButton value={snapshot.id}>
             {({ copied, copy }) => (
               <Tooltip label={copied ? t('command.copied') : t('detail.copyId')}>
-                <Code style={{ cursor: 'pointer', fontSize: 11 }} onClick={copy} data-testid="snapshot-full-id">
+                <Code
+                  style={{ cursor: 'pointer', fontSize: 11 }}
+                  onClick={copy}
+                  data-testid="snapshot-full-id"
+                >
                   {snapshot.id.slice(0, 16)}…
                 </Code>
               </Tooltip>
@@ -131,13 +149,23 @@ export function SnapshotsScreen() {
   }, [repos.data, repoId, selectRepo]);
 
   const list = snapshots.data?.snapshots;
-  const newestFirst = useMemo(() => [...(list ?? [])].sort((a, b) => Date.parse(b.time) - Date.parse(a.time)), [list]);
+  const newestFirst = useMemo(
+    () => [...(list ?? [])].sort((a, b) => Date.parse(b.time) - Date.parse(a.time)),
+    [list],
+  );
   const snapshot = (openId && newestFirst.find((s) => s.id === openId)) || newestFirst[0] || null;
-  const options = useMemo(() => newestFirst.map((s) => ({ value: s.id, label: snapshotLabel(s) })), [newestFirst]);
+  const options = useMemo(
+    () => newestFirst.map((s) => ({ value: s.id, label: snapshotLabel(s) })),
+    [newestFirst],
+  );
 
   // Until the user picks one, compare with the snapshot's natural predecessor.
   const compareId =
-    snapshot && compareChoice?.for === snapshot.id ? compareChoice.id : snapshot && list ? (defaultCompareTarget(snapshot, list)?.id ?? null) : null;
+    snapshot && compareChoice?.for === snapshot.id
+      ? compareChoice.id
+      : snapshot && list
+        ? (defaultCompareTarget(snapshot, list)?.id ?? null)
+        : null;
   const other = compareId ? (newestFirst.find((s) => s.id === compareId) ?? null) : null;
   const pair = snapshot && other && other.id !== snapshot.id ? orderForDiff(other, snapshot) : null;
   const repo = repos.data?.find((r) => r.id === repoId);
@@ -146,7 +174,13 @@ export function SnapshotsScreen() {
     <Stack p="sm" gap="xs" style={{ flex: 1, minHeight: 0 }} data-testid="screen-snapshots">
       <Group justify="space-between" gap="xs" wrap="nowrap">
         <Group gap="xs" wrap="nowrap">
-          <Button variant="subtle" color="gray" leftSection={<IconArrowLeft size={14} />} onClick={() => setScreen('repositories')} data-testid="back-to-repos">
+          <Button
+            variant="subtle"
+            color="gray"
+            leftSection={<IconArrowLeft size={14} />}
+            onClick={() => setScreen('repositories')}
+            data-testid="back-to-repos"
+          >
             {t('nav.repositories')}
           </Button>
           <Title order={2} size="h6" style={{ whiteSpace: 'nowrap' }}>
@@ -202,13 +236,21 @@ export function SnapshotsScreen() {
       ) : (
         <>
           <SnapshotSummaryCard snapshot={snapshot} />
-          <Tabs value={tab} onChange={setTab} style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
+          <Tabs
+            value={tab}
+            onChange={setTab}
+            style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}
+          >
             <Group justify="space-between" gap="xs" wrap="nowrap">
               <Tabs.List>
                 <Tabs.Tab value="files" leftSection={<IconFolders size={14} />} data-testid="tab-files">
                   {t('detail.tabs.files')}
                 </Tabs.Tab>
-                <Tabs.Tab value="compare" leftSection={<IconArrowsDiff size={14} />} data-testid="tab-compare">
+                <Tabs.Tab
+                  value="compare"
+                  leftSection={<IconArrowsDiff size={14} />}
+                  data-testid="tab-compare"
+                >
                   {t('detail.tabs.compare')}
                 </Tabs.Tab>
               </Tabs.List>
@@ -229,10 +271,28 @@ export function SnapshotsScreen() {
                 data-testid="compare-select"
               />
             </Group>
-            <Tabs.Panel value="files" pt={6} style={{ flex: 1, minHeight: 0, display: tab === 'files' ? 'flex' : 'none', flexDirection: 'column' }}>
+            <Tabs.Panel
+              value="files"
+              pt={6}
+              style={{
+                flex: 1,
+                minHeight: 0,
+                display: tab === 'files' ? 'flex' : 'none',
+                flexDirection: 'column',
+              }}
+            >
               <TreeBrowser key={`${repoId}/${snapshot.id}`} repoId={repoId} snapshot={snapshot} />
             </Tabs.Panel>
-            <Tabs.Panel value="compare" pt={6} style={{ flex: 1, minHeight: 0, display: tab === 'compare' ? 'flex' : 'none', flexDirection: 'column' }}>
+            <Tabs.Panel
+              value="compare"
+              pt={6}
+              style={{
+                flex: 1,
+                minHeight: 0,
+                display: tab === 'compare' ? 'flex' : 'none',
+                flexDirection: 'column',
+              }}
+            >
               {pair ? (
                 <DiffView repoId={repoId} from={pair[0]} to={pair[1]} />
               ) : (

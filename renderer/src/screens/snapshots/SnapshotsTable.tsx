@@ -94,7 +94,8 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
         header: t('snapshots.columns.time'),
         sortingFn: byValue('time'),
         sortDescFirst: true,
-        filterFn: (row, _id, value: { from: string; to: string }) => matchesTimeRange(row.original, value.from, value.to),
+        filterFn: (row, _id, value: { from: string; to: string }) =>
+          matchesTimeRange(row.original, value.from, value.to),
         cell: ({ row }) => <LocalTime iso={row.original.time} size="xs" />,
         meta: { width: 148 },
       },
@@ -116,7 +117,13 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
         header: t('snapshots.columns.host'),
         sortingFn: byValue('hostname'),
         filterFn: (row, _id, value: string[]) => matchesHosts(row.original, value),
-        cell: ({ row }) => <span title={row.original.username ? `${row.original.username}@${row.original.hostname}` : undefined}>{displaySafe(row.original.hostname)}</span>,
+        cell: ({ row }) => (
+          <span
+            title={row.original.username ? `${row.original.username}@${row.original.hostname}` : undefined}
+          >
+            {displaySafe(row.original.hostname)}
+          </span>
+        ),
         meta: { width: 130 },
       },
       {
@@ -174,7 +181,11 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
         sortDescFirst: true,
         cell: ({ row }) => {
           const n = snapshotBytes(row.original);
-          return n === undefined ? <NoSummary /> : <span title={`${formatCount(n)} B`}>{formatBytes(n)}</span>;
+          return n === undefined ? (
+            <NoSummary />
+          ) : (
+            <span title={`${formatCount(n)} B`}>{formatBytes(n)}</span>
+          );
         },
         meta: { width: 90, align: 'right' },
       },
@@ -188,7 +199,8 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
     data: snapshots,
     columns,
     state: { sorting, columnFilters, globalFilter: filters.global },
-    onSortingChange: (updater) => onSortChange((typeof updater === 'function' ? updater(sorting) : updater) as SnapshotSort),
+    onSortingChange: (updater) =>
+      onSortChange((typeof updater === 'function' ? updater(sorting) : updater) as SnapshotSort),
     globalFilterFn: (row, _columnId, value: string) => matchesGlobal(row.original, value),
     // One column carries the global filter; matchesGlobal looks at the whole snapshot.
     getColumnCanGlobalFilter: (column) => column.id === 'shortId',
@@ -220,7 +232,10 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
 
   const onKeyDown = (e: KeyboardEvent<HTMLTableElement>) => {
     if (rows.length === 0) return;
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 2);
+    const page = Math.max(
+      1,
+      Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 2,
+    );
     let next = selectedIndex;
     switch (e.key) {
       case 'ArrowDown':
@@ -262,7 +277,9 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
 
   const virtualRows = virtualizer.getVirtualItems();
   const paddingTop = virtualRows[0]?.start ?? 0;
-  const paddingBottom = virtualRows.length ? virtualizer.getTotalSize() - (virtualRows[virtualRows.length - 1]?.end ?? 0) : 0;
+  const paddingBottom = virtualRows.length
+    ? virtualizer.getTotalSize() - (virtualRows[virtualRows.length - 1]?.end ?? 0)
+    : 0;
   const columnCount = columns.length;
   const activeRowId = selectedIndex >= 0 ? `snapshot-row-${selectedId}` : undefined;
 
@@ -354,7 +371,9 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
                   const render = cell.column.columnDef.cell;
                   return (
                     <Table.Td key={cell.id} style={{ textAlign: meta?.align }} data-col={cell.column.id}>
-                      {typeof render === 'function' ? render(cell.getContext()) : String(cell.getValue() ?? '')}
+                      {typeof render === 'function'
+                        ? render(cell.getContext())
+                        : String(cell.getValue() ?? '')}
                     </Table.Td>
                   );
                 })}

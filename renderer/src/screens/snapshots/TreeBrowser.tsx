@@ -5,7 +5,15 @@
  */
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { ActionIcon, Group, Loader, Stack, Text } from '@mantine/core';
-import { IconChevronDown, IconChevronRight, IconFile, IconFolder, IconFolderOpen, IconLink, IconQuestionMark } from '@tabler/icons-react';
+import {
+  IconChevronDown,
+  IconChevronRight,
+  IconFile,
+  IconFolder,
+  IconFolderOpen,
+  IconLink,
+  IconQuestionMark,
+} from '@tabler/icons-react';
 import { useQueries } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
@@ -15,7 +23,14 @@ import { CommandLine } from '../../components/CommandLine';
 import { describeError } from '../../components/describeError';
 import { LocalTime } from '../../components/LocalTime';
 import { lsQueryOptions } from '../../queries/hooks';
-import { ancestorsOf, flattenTree, parentPath, permissionsString, type LsState, type TreeRow } from './treeModel';
+import {
+  ancestorsOf,
+  flattenTree,
+  parentPath,
+  permissionsString,
+  type LsState,
+  type TreeRow,
+} from './treeModel';
 
 const ROW = 26;
 const GRID = 'minmax(0, 1fr) 90px 150px 96px';
@@ -23,7 +38,11 @@ const GRID = 'minmax(0, 1fr) 90px 150px 96px';
 function NodeIcon({ node, expanded }: { node: LsNode; expanded: boolean }) {
   const color = 'var(--mantine-color-dimmed)';
   if (node.type === 'dir')
-    return expanded ? <IconFolderOpen size={14} color="var(--mantine-color-indigo-5)" /> : <IconFolder size={14} color="var(--mantine-color-indigo-5)" />;
+    return expanded ? (
+      <IconFolderOpen size={14} color="var(--mantine-color-indigo-5)" />
+    ) : (
+      <IconFolder size={14} color="var(--mantine-color-indigo-5)" />
+    );
   if (node.type === 'symlink') return <IconLink size={14} color={color} />;
   if (node.type === 'file') return <IconFile size={14} color={color} />;
   return <IconQuestionMark size={14} color={color} />;
@@ -44,7 +63,9 @@ export function TreeBrowser({ repoId, snapshot }: { repoId: string; snapshot: Sn
   const scrollRef = useRef<HTMLDivElement>(null);
 
   const paths = useMemo(() => ['/', ...[...expanded].sort()], [expanded]);
-  const results = useQueries({ queries: paths.map((p) => lsQueryOptions(client.call, repoId, snapshot.id, p)) });
+  const results = useQueries({
+    queries: paths.map((p) => lsQueryOptions(client.call, repoId, snapshot.id, p)),
+  });
 
   const listings = useMemo(() => {
     const map = new Map<string, LsState>();
@@ -154,7 +175,11 @@ export function TreeBrowser({ repoId, snapshot }: { repoId: string; snapshot: Sn
         )}
       </Group>
       <div className="rfc-scroller" ref={scrollRef}>
-        <div className="rfc-list-row rfc-list-header" style={{ gridTemplateColumns: GRID, height: ROW }} role="presentation">
+        <div
+          className="rfc-list-row rfc-list-header"
+          style={{ gridTemplateColumns: GRID, height: ROW }}
+          role="presentation"
+        >
           <span>{t('tree.columns.name')}</span>
           <span style={{ textAlign: 'right' }}>{t('tree.columns.size')}</span>
           <span>{t('tree.columns.mtime')}</span>
@@ -206,7 +231,13 @@ export function TreeBrowser({ repoId, snapshot }: { repoId: string; snapshot: Sn
                     aria-disabled
                     data-testid={`tree-${row.kind}`}
                   >
-                    <Text size="xs" c={row.kind === 'error' ? 'red' : 'dimmed'} fs="italic" style={{ paddingLeft: indent + 22, gridColumn: '1 / -1' }} truncate>
+                    <Text
+                      size="xs"
+                      c={row.kind === 'error' ? 'red' : 'dimmed'}
+                      fs="italic"
+                      style={{ paddingLeft: indent + 22, gridColumn: '1 / -1' }}
+                      truncate
+                    >
                       {text}
                     </Text>
                   </div>
@@ -255,7 +286,13 @@ export function TreeBrowser({ repoId, snapshot }: { repoId: string; snapshot: Sn
                       <span style={{ width: 18, flexShrink: 0 }} />
                     )}
                     <NodeIcon node={node} expanded={row.expanded} />
-                    <Text size="xs" truncate title={name} className={isDir ? undefined : 'rfc-mono'} fw={isDir ? 500 : 400}>
+                    <Text
+                      size="xs"
+                      truncate
+                      title={name}
+                      className={isDir ? undefined : 'rfc-mono'}
+                      fw={isDir ? 500 : 400}
+                    >
                       {name}
                     </Text>
                     {node.type === 'symlink' && node.linkTarget !== undefined && (
@@ -264,7 +301,11 @@ export function TreeBrowser({ repoId, snapshot }: { repoId: string; snapshot: Sn
                       </Text>
                     )}
                   </Group>
-                  <Text size="xs" ta="right" title={node.size !== undefined ? `${formatCount(node.size)} B` : undefined}>
+                  <Text
+                    size="xs"
+                    ta="right"
+                    title={node.size !== undefined ? `${formatCount(node.size)} B` : undefined}
+                  >
                     {isDir ? '' : formatBytes(node.size)}
                   </Text>
                   <span>{node.mtime ? <LocalTime iso={node.mtime} size="xs" /> : ''}</span>

@@ -15,8 +15,15 @@ describe('diff model', () => {
   });
 
   it('filters by path text and by kinds', () => {
-    expect(filterChanges(changes, 'SRV', new Set()).map((c) => c.path)).toEqual(['/srv/a.txt', '/srv/b.txt', '/srv/c']);
-    expect(filterChanges(changes, '', new Set(['+', 'M'] as const)).map((c) => c.modifier)).toEqual(['+', 'M']);
+    expect(filterChanges(changes, 'SRV', new Set()).map((c) => c.path)).toEqual([
+      '/srv/a.txt',
+      '/srv/b.txt',
+      '/srv/c',
+    ]);
+    expect(filterChanges(changes, '', new Set(['+', 'M'] as const)).map((c) => c.modifier)).toEqual([
+      '+',
+      'M',
+    ]);
     expect(filterChanges(changes, 'srv', new Set(['M'] as const))).toEqual([]);
   });
 

@@ -9,9 +9,15 @@ export function countModifiers(changes: readonly DiffChange[]): Record<DiffModif
   return counts;
 }
 
-export function filterChanges(changes: readonly DiffChange[], text: string, modifiers: ReadonlySet<DiffModifier>): DiffChange[] {
+export function filterChanges(
+  changes: readonly DiffChange[],
+  text: string,
+  modifiers: ReadonlySet<DiffModifier>,
+): DiffChange[] {
   const q = text.trim().toLowerCase();
-  return changes.filter((c) => (modifiers.size === 0 || modifiers.has(c.modifier)) && (!q || c.path.toLowerCase().includes(q)));
+  return changes.filter(
+    (c) => (modifiers.size === 0 || modifiers.has(c.modifier)) && (!q || c.path.toLowerCase().includes(q)),
+  );
 }
 
 /** Older snapshot first: a diff reads "what changed since". */

@@ -25,8 +25,21 @@ function snap(over: Partial<Snapshot>): Snapshot {
 }
 
 describe('snapshot filters', () => {
-  const a = snap({ id: '1'.repeat(64), shortId: '11111111', hostname: 'web-01', paths: ['/srv/www'], tags: ['daily', 'plan:web'] });
-  const b = snap({ id: '2'.repeat(64), shortId: '22222222', hostname: 'db-01', paths: ['/var/lib/pg'], tags: ['daily'], username: 'postgres' });
+  const a = snap({
+    id: '1'.repeat(64),
+    shortId: '11111111',
+    hostname: 'web-01',
+    paths: ['/srv/www'],
+    tags: ['daily', 'plan:web'],
+  });
+  const b = snap({
+    id: '2'.repeat(64),
+    shortId: '22222222',
+    hostname: 'db-01',
+    paths: ['/var/lib/pg'],
+    tags: ['daily'],
+    username: 'postgres',
+  });
 
   it('global text matches id, host, user, paths and tags; every word must match', () => {
     expect(matchesGlobal(a, '1111')).toBe(true);
@@ -61,7 +74,9 @@ describe('snapshot filters', () => {
 
   it('counts active filters for the "clear" button', () => {
     expect(activeFilterCount(EMPTY_SNAPSHOT_FILTERS)).toBe(0);
-    expect(activeFilterCount({ ...EMPTY_SNAPSHOT_FILTERS, global: 'x', from: '2026-01-01', to: '2026-01-02' })).toBe(2);
+    expect(
+      activeFilterCount({ ...EMPTY_SNAPSHOT_FILTERS, global: 'x', from: '2026-01-01', to: '2026-01-02' }),
+    ).toBe(2);
   });
 
   it('collects sorted hosts and tags for the pickers', () => {
@@ -83,6 +98,8 @@ describe('snapshot sorting', () => {
 
   it('reports no files/bytes for snapshots without a summary (restic < 0.17)', () => {
     expect(sortValue(snap({}), 'files')).toBeUndefined();
-    expect(sortValue(snap({ summary: { totalFilesProcessed: 5, totalBytesProcessed: 10 } }), 'bytes')).toBe(10);
+    expect(sortValue(snap({ summary: { totalFilesProcessed: 5, totalBytesProcessed: 10 } }), 'bytes')).toBe(
+      10,
+    );
   });
 });

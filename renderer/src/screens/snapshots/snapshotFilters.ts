@@ -19,15 +19,27 @@ export interface SnapshotFilters {
   to: string;
 }
 
-export const EMPTY_SNAPSHOT_FILTERS: SnapshotFilters = { global: '', hosts: [], path: '', tags: [], from: '', to: '' };
+export const EMPTY_SNAPSHOT_FILTERS: SnapshotFilters = {
+  global: '',
+  hosts: [],
+  path: '',
+  tags: [],
+  from: '',
+  to: '',
+};
 
 export const SNAPSHOT_COLUMNS = ['time', 'shortId', 'hostname', 'paths', 'tags', 'files', 'bytes'] as const;
 export type SnapshotColumnId = (typeof SNAPSHOT_COLUMNS)[number];
 export type SnapshotSort = Array<{ id: SnapshotColumnId; desc: boolean }>;
 
 export function activeFilterCount(f: SnapshotFilters): number {
-  return [f.global.trim() !== '', f.hosts.length > 0, f.path.trim() !== '', f.tags.length > 0, f.from !== '' || f.to !== ''].filter(Boolean)
-    .length;
+  return [
+    f.global.trim() !== '',
+    f.hosts.length > 0,
+    f.path.trim() !== '',
+    f.tags.length > 0,
+    f.from !== '' || f.to !== '',
+  ].filter(Boolean).length;
 }
 
 /** Files and bytes come from the summary restic ≥ 0.17 writes; older snapshots have none. */
@@ -131,7 +143,11 @@ export function sortValue(s: Snapshot, column: SnapshotColumnId): string | numbe
  * Numbers by value; text in natural order (web-2 before web-10) unless
  * `natural` is false, as for hex ids where "132b…" must sort after "20f1…".
  */
-export function compareSortValues(a: string | number | undefined, b: string | number | undefined, natural = true): number {
+export function compareSortValues(
+  a: string | number | undefined,
+  b: string | number | undefined,
+  natural = true,
+): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   const x = String(a ?? '');
   const y = String(b ?? '');

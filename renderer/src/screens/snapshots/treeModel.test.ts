@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { LsNode } from '../../../../shared';
-import { ancestorsOf, flattenTree, parentPath, permissionsString, sortNodes, type LsState } from './treeModel';
+import {
+  ancestorsOf,
+  flattenTree,
+  parentPath,
+  permissionsString,
+  sortNodes,
+  type LsState,
+} from './treeModel';
 
 const dir = (path: string): LsNode => ({ name: path.split('/').pop() ?? '', path, type: 'dir' });
 const file = (path: string): LsNode => ({ name: path.split('/').pop() ?? '', path, type: 'file', size: 1 });
 
 describe('tree model', () => {
   it('lists directories first, then names in natural order', () => {
-    const sorted = sortNodes([file('/b'), dir('/z'), file('/a10'), file('/a2'), dir('/c')]).map((n) => n.name);
+    const sorted = sortNodes([file('/b'), dir('/z'), file('/a10'), file('/a2'), dir('/c')]).map(
+      (n) => n.name,
+    );
     expect(sorted).toEqual(['c', 'z', 'a2', 'a10', 'b']);
   });
 
@@ -17,13 +26,9 @@ describe('tree model', () => {
       ['/srv', { status: 'success', nodes: [] }],
     ]);
     const rows = flattenTree('/', listings, new Set(['/srv', '/etc']));
-    expect(rows.map((r) => (r.kind === 'node' ? `${r.level}:${r.node.path}` : `${r.level}:${r.kind}:${r.path}`))).toEqual([
-      '1:/etc',
-      '2:loading:/etc',
-      '1:/srv',
-      '2:empty:/srv',
-      '1:/README',
-    ]);
+    expect(
+      rows.map((r) => (r.kind === 'node' ? `${r.level}:${r.node.path}` : `${r.level}:${r.kind}:${r.path}`)),
+    ).toEqual(['1:/etc', '2:loading:/etc', '1:/srv', '2:empty:/srv', '1:/README']);
     const etc = rows[0];
     expect(etc?.kind === 'node' && etc.expanded).toBe(true);
   });

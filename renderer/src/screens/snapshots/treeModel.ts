@@ -4,7 +4,8 @@
  */
 import type { LsNode } from '../../../../shared';
 
-export type LsState = { status: 'pending' } | { status: 'error'; error: unknown } | { status: 'success'; nodes: LsNode[] };
+export type LsState =
+  { status: 'pending' } | { status: 'error'; error: unknown } | { status: 'success'; nodes: LsNode[] };
 
 export type TreeRow =
   | { kind: 'node'; node: LsNode; level: number; expanded: boolean; posInSet: number; setSize: number }
@@ -18,11 +19,18 @@ const isDir = (n: LsNode) => n.type === 'dir';
 export function sortNodes(nodes: readonly LsNode[]): LsNode[] {
   return [...nodes].sort((a, b) => {
     if (isDir(a) !== isDir(b)) return isDir(a) ? -1 : 1;
-    return a.name.localeCompare(b.name, 'en', { numeric: true, sensitivity: 'base' }) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    return (
+      a.name.localeCompare(b.name, 'en', { numeric: true, sensitivity: 'base' }) ||
+      (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+    );
   });
 }
 
-export function flattenTree(root: string, listings: ReadonlyMap<string, LsState>, expanded: ReadonlySet<string>): TreeRow[] {
+export function flattenTree(
+  root: string,
+  listings: ReadonlyMap<string, LsState>,
+  expanded: ReadonlySet<string>,
+): TreeRow[] {
   const rows: TreeRow[] = [];
   const walk = (path: string, level: number) => {
     const state = listings.get(path) ?? { status: 'pending' as const };
