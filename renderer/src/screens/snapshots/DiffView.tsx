@@ -67,18 +67,22 @@ function Stat({
   value,
   color,
   testId,
+  hint,
 }: {
   label: string;
   value: string;
   color?: string;
   testId: string;
+  hint?: string;
 }) {
+  // Colour only what is non-zero: a red "0" reads like an alarm.
+  const shown = value === '0' || value === '0 B' || value === '—' ? 'dimmed' : color;
   return (
-    <Paper withBorder px="xs" py={4}>
+    <Paper withBorder px="xs" py={4} title={hint}>
       <Text size="10px" c="dimmed" tt="uppercase" fw={600} lts={0.3}>
         {label}
       </Text>
-      <Text size="sm" fw={600} c={color} data-testid={testId}>
+      <Text size="sm" fw={600} c={shown} data-testid={testId}>
         {value}
       </Text>
     </Paper>
@@ -184,12 +188,14 @@ export function DiffView({ repoId, from, to }: { repoId: string; from: Snapshot;
           value={formatBytes(stats?.added.bytes)}
           color="green"
           testId="diff-stat-bytes-added"
+          hint={t('diff.stats.bytesHint')}
         />
         <Stat
           label={t('diff.stats.bytesRemoved')}
           value={formatBytes(stats?.removed.bytes)}
           color="red"
           testId="diff-stat-bytes-removed"
+          hint={t('diff.stats.bytesHint')}
         />
       </SimpleGrid>
       {!stats && (
