@@ -453,6 +453,7 @@ describe('console in serve mode (Debian restic 0.14: no snapshot summaries)', ()
     expect(await dash.textContent()).toBe('—');
     await dash.hover();
     await expect.poll(() => page.getByRole('tooltip').textContent(), { timeout: 5_000 }).toContain('0.17');
+    await page.waitForTimeout(400); // let the tooltip finish fading in for the screenshot
     await shot(page, 'repositories-restic-0.14');
   });
 });
