@@ -16,6 +16,7 @@ import {
   accessSync,
   constants,
   createWriteStream,
+  existsSync,
   mkdirSync,
   readFileSync,
   renameSync,
@@ -41,6 +42,9 @@ const DEBIAN_PEERS = {
   sshd: { pkg: 'openssh-server', path: '/usr/sbin/sshd' },
   sshKeygen: { pkg: 'openssh-client', path: '/usr/bin/ssh-keygen' },
   chromium: { pkg: 'chromium', path: '/usr/bin/chromium' },
+  // Not a peer but needed by one: without a CJK font Chromium draws the
+  // Simplified Chinese UI as empty boxes in the e2e screenshots.
+  cjkFont: { pkg: 'fonts-wqy-microhei', path: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', file: true },
 };
 
 /** Peers built with Go. `dir` is the cache folder name (keyed by version);
@@ -153,7 +157,8 @@ function logTail(logPath, lines = 15) {
 
 /** Installs every missing Debian package in one apt run (update once). */
 function ensureDebianPackages(failures) {
-  const missing = Object.values(DEBIAN_PEERS).filter((p) => !isExecutable(p.path));
+  const present = (p) => (p.file ? existsSync(p.path) : isExecutable(p.path));
+  const missing = Object.values(DEBIAN_PEERS).filter((p) => !present(p));
   const pkgs = [...new Set(missing.map((p) => p.pkg))];
   if (pkgs.length === 0) return;
   const install = `${sudo}apt-get install -y ${pkgs.join(' ')}`;
@@ -183,7 +188,7 @@ function ensureDebianPackages(failures) {
       ? spawnSync('apt-get', ['install', '-y', ...pkgs], { stdio: 'inherit', env })
       : update;
   for (const p of missing) {
-    if (!isExecutable(p.path)) {
+    if (!present(p)) {
       const why =
         inst.status === 0 ? `${p.path} still missing after apt-get install` : `apt-get exited ${inst.status}`;
       failures.push(new ProvisionError(p.pkg, why, `${sudo}apt-get install -y ${p.pkg}`));
