@@ -31,6 +31,7 @@ import {
   writeFileSync,
   symlinkSync,
 } from 'node:fs';
+import { createServer } from 'node:net';
 import { homedir, hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,13 +64,17 @@ function run(bin, args, { env = {}, stdin = 'ignore', during } = {}) {
     const child = spawn(bin, args, { env: { ...process.env, ...env }, stdio: [stdin, 'pipe', 'pipe'] });
     const out = [];
     const err = [];
-    const io = { stdout: '', onStdout: null };
+    const io = { stdout: '', stderr: '', onStdout: null, onStderr: null };
     child.stdout.on('data', (c) => {
       out.push(c);
       io.stdout += c.toString('utf8');
       io.onStdout?.(io.stdout);
     });
-    child.stderr.on('data', (c) => err.push(c));
+    child.stderr.on('data', (c) => {
+      err.push(c);
+      io.stderr += c.toString('utf8');
+      io.onStderr?.(io.stderr);
+    });
     child.once('error', reject);
     child.once('close', (code, signal) =>
       resolvePromise({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err) }),
@@ -92,7 +97,87 @@ async function formatJson(value) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function recordVersion(bin) {
+/** A private MinIO from the peers manifest, for the S3 cases; undefined when there is none. */
+async function startMinio() {
+  let path;
+  try {
+    path = JSON.parse(readFileSync(manifestPath(), 'utf8')).minio?.path;
+  } catch {
+    return undefined;
+  }
+  if (!path || !existsSync(path)) return undefined;
+  const dir = join(scratchRoot, 'minio');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  const port = await freePort();
+  const consolePort = await freePort();
+  const accessKey = `rfc${randomBytes(6).toString('hex')}`;
+  const secretKey = randomBytes(24).toString('hex');
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(MINIO_|AWS_|MC_)/.test(k)));
+  const child = spawn(
+    path,
+    [
+      'server',
+      '--quiet',
+      '--address',
+      `127.0.0.1:${port}`,
+      '--console-address',
+      `127.0.0.1:${consolePort}`,
+      join(dir, 'data'),
+    ],
+    { env: { ...env, MINIO_ROOT_USER: accessKey, MINIO_ROOT_PASSWORD: secretKey }, stdio: 'ignore' },
+  );
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${endpoint}/minio/health/live`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('MinIO did not start');
+    }
+    await sleep(200);
+  }
+  return {
+    endpoint,
+    port,
+    accessKey,
+    secretKey,
+    stop: async () => {
+      const closed = new Promise((r) => child.once('close', r));
+      child.kill('SIGTERM');
+      await closed;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** SIGINT after restic printed `n` "… returned error, retrying after …" lines (0.16+ retry for 15 minutes). */
+const stopAfterRetries = (n) => (child, io) => {
+  let sent = false;
+  io.onStderr = (text) => {
+    if (!sent && text.split('retrying after').length - 1 >= n) {
+      sent = true;
+      child.kill('SIGINT');
+    }
+  };
+};
+
+async function recordVersion(bin, minio) {
   const v = await run(bin, ['version']);
   const m = /restic (\d+\.\d+\.\d+)/.exec(v.stdout.toString());
   if (!m) throw new Error(`${bin}: cannot read version from ${JSON.stringify(v.stdout.toString())}`);
@@ -120,6 +205,10 @@ async function recordVersion(bin) {
     const host = hostname();
     let text = buf.toString('latin1');
     text = text.split(` on ${host} by `).join(` on ${HOST} by `);
+    if (minio) {
+      text = text.split(minio.secretKey).join('<secret>').split(minio.accessKey).join('<access-key>');
+      text = text.split(`127.0.0.1:${minio.port}`).join('127.0.0.1:9000');
+    }
     return Buffer.from(text, 'latin1');
   };
 
@@ -132,7 +221,7 @@ async function recordVersion(bin) {
     const stdoutFile = `${name}.stdout.${looksJsonl ? 'jsonl' : 'txt'}`;
     writeFileSync(join(outDir, stdoutFile), scrub(r.stdout));
     writeFileSync(join(outDir, `${name}.stderr.txt`), scrub(r.stderr));
-    const shownEnv = Object.keys(env).filter((k) => k !== 'RESTIC_PASSWORD' && k !== 'RESTIC_REPOSITORY');
+    const shownEnv = Object.keys(env).filter((k) => !/^(RESTIC_PASSWORD|RESTIC_REPOSITORY|AWS_)/.test(k));
     index.push({
       name,
       args: args.map((a) => a.split(scratch).join('$SCRATCH')),
@@ -142,7 +231,11 @@ async function recordVersion(bin) {
           }
         : {}),
       ...(env.RESTIC_REPOSITORY && env.RESTIC_REPOSITORY !== repo
-        ? { repository: env.RESTIC_REPOSITORY.split(scratch).join('$SCRATCH') }
+        ? {
+            repository: scrub(
+              Buffer.from(env.RESTIC_REPOSITORY.split(scratch).join('$SCRATCH'), 'latin1'),
+            ).toString('latin1'),
+          }
         : {}),
       ...(env.RESTIC_PASSWORD && env.RESTIC_PASSWORD !== password
         ? { password: 'a different, wrong password' }
@@ -366,14 +459,54 @@ async function recordVersion(bin) {
     },
   });
 
+  if (minio) {
+    // ---- MinIO as the repository (s3:), and how each version fails on it.
+    const bucket = `fixtures-${version.replace(/\./g, '-')}`;
+    const s3 = (path) => ({
+      RESTIC_REPOSITORY: `s3:${minio.endpoint}/${path}`,
+      AWS_ACCESS_KEY_ID: minio.accessKey,
+      AWS_SECRET_ACCESS_KEY: minio.secretKey,
+    });
+    await record('s3-init', ['init', '--json'], { env: s3(bucket), note: 'init creates the bucket' });
+    await record('s3-snapshots', ['snapshots', '--json'], { env: s3(bucket) });
+    await record('s3-error-prefix-missing', ['cat', 'config', '--json'], {
+      env: s3(`${bucket}/no-repo-here`),
+      note: 'bucket exists, no repository under the prefix',
+    });
+    await record('s3-error-wrong-password', ['snapshots', '--json'], {
+      env: { ...s3(bucket), RESTIC_PASSWORD: `${password}-wrong` },
+    });
+    await record('s3-error-bucket-missing', ['cat', 'config', '--json'], {
+      env: s3('no-such-bucket'),
+      note: '0.16+ retry for 15 minutes; SIGINT after 3 retry lines',
+      during: stopAfterRetries(3),
+    });
+    await record('s3-error-wrong-keys', ['snapshots', '--json'], {
+      env: { ...s3(bucket), AWS_SECRET_ACCESS_KEY: 'not-the-secret-key' },
+      note: 'wrong S3 secret key; SIGINT after 3 retry lines',
+      during: stopAfterRetries(3),
+    });
+    await record('s3-error-unreachable', ['snapshots', '--json'], {
+      env: { ...s3(bucket), RESTIC_REPOSITORY: `s3:http://127.0.0.1:1/${bucket}` },
+      note: 'nothing listens on the endpoint; SIGINT after 3 retry lines',
+      during: stopAfterRetries(3),
+    });
+  }
+
   writeFileSync(join(outDir, 'index.json'), await formatJson({ version, cases: index }));
   rmSync(scratch, { recursive: true, force: true });
   return version;
 }
 
 const bins = process.argv.length > 2 ? process.argv.slice(2) : binariesFromManifest();
-for (const bin of bins) {
-  console.log(`recording ${bin}`);
-  const version = await recordVersion(bin);
-  console.log(`  -> tests/fixtures/restic/${version}/`);
+const minio = await startMinio();
+if (!minio) console.warn('no MinIO in the peers manifest: the s3-* cases are not recorded');
+try {
+  for (const bin of bins) {
+    console.log(`recording ${bin}`);
+    const version = await recordVersion(bin, minio);
+    console.log(`  -> tests/fixtures/restic/${version}/`);
+  }
+} finally {
+  await minio?.stop();
 }

@@ -22,10 +22,18 @@ export interface ExitInfo {
   aborted?: boolean;
 }
 
+/**
+ * Why a failure has no closer ErrorCode: the repository's storage (S3,
+ * MinIO, sftp) rejected the credentials or could not be reached. Carried
+ * in the error's detail so the UI can say which.
+ */
+export type FailureReason = 'storage-auth' | 'storage-unreachable' | 'storage-retrying';
+
 export interface ExitClassification {
   code: ErrorCode;
   /** restic's own message, cleaned up for display. */
   message: string;
+  reason?: FailureReason;
 }
 
 export const EXIT = {
@@ -41,26 +49,65 @@ export const EXIT = {
   INTERRUPTED: 130,
 } as const;
 
+/**
+ * 0.14 adds "Is there a repository at the following location?" to EVERY
+ * failure to open the config file — wrong S3 keys and a refused
+ * connection included — so that line alone does not mean "not found".
+ * It does together with one of these causes.
+ */
+const NOT_EXIST_CAUSE = /no such file or directory|bucket does not exist|key does not exist|NoSuchBucket|NoSuchKey|file does not exist/i;
+
 /** Text patterns per error code, most specific first. Both 0.14 and 0.19 wordings. */
 const STDERR_PATTERNS: ReadonlyArray<readonly [ErrorCode, RegExp]> = [
   // "unable to create lock in backend: repository is already locked exclusively by PID …"
   ['REPO_LOCKED', /repository is already locked|unable to create lock in backend/i],
   // "Fatal: wrong password or no key found"
   ['REPO_WRONG_PASSWORD', /wrong password or no key found/i],
-  // 0.14: "Fatal: unable to open config file: stat …/config: no such file or directory\nIs there a repository at the following location?"
-  // 0.17+: "Fatal: repository does not exist: unable to open config file: …"
-  ['REPO_NOT_FOUND', /repository does not exist|Is there a repository at the following location\?/i],
   // "Fatal: multiple IDs with prefix "e" found" / "Ignoring "e": multiple IDs with prefix "e" found"
   ['SNAPSHOT_AMBIGUOUS', /multiple IDs with prefix|prefix .* is ambiguous/i],
   // "no matching ID found for prefix "deadbeef"", 0.19 "snapshot filter (…): no snapshot found",
   // 0.14 "Ignoring "latest", no snapshot matched given filter (…)"
-  [
-    'SNAPSHOT_NOT_FOUND',
-    /no matching ID found for prefix|no snapshot found|no snapshot matched given filter/i,
-  ],
+  ['SNAPSHOT_NOT_FOUND', /no matching ID found for prefix|no snapshot found|no snapshot matched given filter/i],
   // init on an existing repository: "Fatal: create repository at … failed: config file already exists"
   ['CONFLICT', /config file already exists/i],
 ];
+
+/** Storage failures seen from MinIO/S3 (recorded with 0.14 and 0.19 against the rig's MinIO). */
+const STORAGE_PATTERNS: ReadonlyArray<readonly [FailureReason, RegExp]> = [
+  // "Stat: The request signature we calculated does not match the signature you provided. Check your key and signing method."
+  [
+    'storage-auth',
+    /signature we calculated does not match|SignatureDoesNotMatch|InvalidAccessKeyId|Access Key Id you provided does not exist|AccessDenied|Access Denied/i,
+  ],
+  // "Get "http://127.0.0.1:1/b/?location=": dial tcp 127.0.0.1:1: connect: connection refused"
+  [
+    'storage-unreachable',
+    /connection refused|no such host|network is unreachable|no route to host|i\/o timeout|connection reset by peer|TLS handshake timeout|server gave HTTP response to HTTPS client|x509: /i,
+  ],
+];
+
+/** A storage problem behind a failure (wrong S3 keys, endpoint down), if the text shows one. */
+export function storageProblem(text: string): FailureReason | undefined {
+  for (const [reason, re] of STORAGE_PATTERNS) if (re.test(text)) return reason;
+  return undefined;
+}
+
+/**
+ * 0.16+ retry failing backend requests with backoff for up to 15 minutes,
+ * printing "Stat(<config/>) returned error, retrying after 2.1s: Stat: The
+ * specified bucket does not exist" each time. Parses one such line.
+ */
+export function parseBackendRetry(line: string): { operation: string; error: string } | undefined {
+  const m = /^(\S.*?) returned error, retrying after [^:]+: (.*)$/.exec(stripAnsi(line).trim());
+  return m ? { operation: m[1] as string, error: m[2] as string } : undefined;
+}
+
+/** What to make of a command the driver stopped because the storage kept failing. */
+export function classifyBackendRetries(error: string, retries: number): ExitClassification {
+  const message = `restic kept failing to reach the repository's storage and was stopped after ${retries} retries: ${error}`;
+  if (/bucket does not exist|NoSuchBucket/i.test(error)) return { code: 'REPO_NOT_FOUND', message };
+  return { code: 'RESTIC_FAILED', message, reason: storageProblem(error) ?? 'storage-retrying' };
+}
 
 // eslint-disable-next-line no-control-regex
 const ANSI_RE = /\x1b\[[0-9;?]*[A-Za-z]/g;
@@ -73,6 +120,10 @@ export function stripAnsi(text: string): string {
 export function classifyStderr(stderr: string): ErrorCode | undefined {
   const text = stripAnsi(stderr);
   for (const [code, re] of STDERR_PATTERNS) if (re.test(text)) return code;
+  if (/repository does not exist/i.test(text)) return 'REPO_NOT_FOUND';
+  if (/Is there a repository at the following location\?/i.test(text) && NOT_EXIST_CAUSE.test(text) && !storageProblem(text)) {
+    return 'REPO_NOT_FOUND';
+  }
   return undefined;
 }
 
@@ -172,6 +223,8 @@ export function classifyExit(info: ExitInfo): ExitClassification | undefined {
   }
   const byText = classifyStderr(stderr);
   if (byText) return { code: byText, message: message(`restic failed (exit ${code}).`) };
+  const reason = storageProblem(stripAnsi(stderr));
+  if (reason) return { code: 'RESTIC_FAILED', message: message(`restic failed (exit ${code}).`), reason };
   if (effective === EXIT.GO_RUNTIME_ERROR) {
     return { code: 'RESTIC_FAILED', message: message('restic crashed (Go runtime error, exit 2).') };
   }

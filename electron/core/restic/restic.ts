@@ -59,7 +59,16 @@ export interface ResticTarget {
 
 export interface CommandOptions {
   signal?: AbortSignal;
+  /**
+   * Give up after restic reported this many retries of a failing storage
+   * request (it would otherwise retry for 15 minutes from 0.16 on).
+   * Default DEFAULT_PROBE_RETRIES for the short commands, unlimited for backup.
+   */
+  maxBackendRetries?: number;
 }
+
+/** About 7 s of restic's backoff: long enough for a blip, short enough for a daily check. */
+export const DEFAULT_PROBE_RETRIES = 3;
 
 export interface BackupOptions extends CommandOptions {
   host?: string;
@@ -252,6 +261,7 @@ export class Restic {
       onStdout?: (ev: JsonLineEvent) => void;
       onStderr?: (ev: JsonLineEvent) => void;
       withPassword?: boolean;
+      maxBackendRetries?: number;
     },
   ): Promise<ResticRunResult> {
     return runRestic({
@@ -269,6 +279,9 @@ export class Restic {
       ...(opts.onStdout ? { onStdout: opts.onStdout } : {}),
       ...(opts.onStderr ? { onStderr: opts.onStderr } : {}),
       ...(this.knownVersion ? { version: this.knownVersion } : {}),
+      ...(opts.maxBackendRetries !== undefined && Number.isFinite(opts.maxBackendRetries)
+        ? { maxBackendRetries: opts.maxBackendRetries }
+        : {}),
       display: this.commandLine(args),
     });
   }
@@ -278,7 +291,11 @@ export class Restic {
     args: string[],
     opts: CommandOptions & { withPassword?: boolean },
   ): Promise<{ value: unknown; result: ResticRunResult }> {
-    const result = await this.run(args, { ...opts, collectStdout: true });
+    const result = await this.run(args, {
+      ...opts,
+      maxBackendRetries: opts.maxBackendRetries ?? DEFAULT_PROBE_RETRIES,
+      collectStdout: true,
+    });
     const display = this.commandLine(args);
     if (result.failure) throw failureError(result, display);
     const doc = parseJsonDocument(result.stdout);
@@ -340,6 +357,7 @@ export class Restic {
     ];
     const result = await this.run(args, {
       ...(opts.signal ? { signal: opts.signal } : {}),
+      maxBackendRetries: opts.maxBackendRetries ?? DEFAULT_PROBE_RETRIES,
       collectStdout: true,
     });
     if (result.failure) throw failureError(result, this.commandLine(args));
@@ -381,6 +399,7 @@ export class Restic {
     const result = await this.run(args, {
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
+      ...(opts.maxBackendRetries !== undefined ? { maxBackendRetries: opts.maxBackendRetries } : {}),
       ...(wantProgress ? { env: { RESTIC_PROGRESS_FPS: String(opts.progressFps ?? 2) } } : {}),
       onStdout: handle,
       onStderr: handle,
@@ -442,6 +461,7 @@ export class Restic {
     const notes = new OutputNotes();
     const result = await this.run(args, {
       ...(opts.signal ? { signal: opts.signal } : {}),
+      maxBackendRetries: opts.maxBackendRetries ?? DEFAULT_PROBE_RETRIES,
       onStdout: (ev) => {
         notes.note(ev);
         if (ev.kind !== 'json') return;
@@ -513,6 +533,7 @@ export class Restic {
     const notes = new OutputNotes();
     const result = await this.run(args, {
       ...(opts.signal ? { signal: opts.signal } : {}),
+      maxBackendRetries: opts.maxBackendRetries ?? DEFAULT_PROBE_RETRIES,
       onStdout: (ev) => {
         notes.note(ev);
         if (ev.kind !== 'json') return;

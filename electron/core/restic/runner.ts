@@ -13,7 +13,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { ConsoleError } from '../../../shared';
 import { ProgramNotFoundError, type ProcessExit, type ProcessRunner } from '../exec/process';
-import { classifyExit, type ExitClassification } from './exit-codes';
+import { classifyBackendRetries, classifyExit, parseBackendRetry, type ExitClassification } from './exit-codes';
 import { JsonLinesParser, type JsonLineEvent } from './jsonl';
 import type { ResticVersionInfo } from './version';
 
@@ -36,6 +36,13 @@ export interface ResticInvocation {
   collectStdout?: boolean;
   maxDocumentChars?: number;
   version?: ResticVersionInfo;
+  /**
+   * Stop the command after this many "… returned error, retrying after …"
+   * lines (restic ≥ 0.16 retries a failing storage for up to 15 minutes: a
+   * missing bucket, wrong S3 keys or a dead endpoint would hang a probe
+   * that long). Default: no limit, restic decides.
+   */
+  maxBackendRetries?: number;
   /** How to show the command in errors (secrets masked). */
   display: string;
 }
@@ -48,6 +55,8 @@ export interface ResticRunResult {
   stderr: string;
   /** undefined = exit 0. */
   failure: ExitClassification | undefined;
+  /** Backend retries restic reported (see maxBackendRetries). */
+  backendRetries: number;
   aborted: boolean;
 }
 
@@ -150,14 +159,30 @@ export async function runRestic(inv: ResticInvocation): Promise<ResticRunResult>
 
   const stderrDecoder = new StringDecoder('utf8');
   const stderrTail = new TailBuffer(STDERR_TAIL_BYTES);
-  const stderrLines = inv.onStderr ? new JsonLinesParser({ maxLineLength: 1024 * 1024 }) : undefined;
+  // stderr is always split into lines: backend retry notices are text lines.
+  const stderrLines = new JsonLinesParser({ maxLineLength: 1024 * 1024 });
+  let backendRetries = 0;
+  let gaveUp: ExitClassification | undefined;
+  const onStderrLine = (ev: JsonLineEvent): void => {
+    if (ev.kind === 'text' && inv.maxBackendRetries !== undefined && gaveUp === undefined) {
+      const retry = parseBackendRetry(ev.text);
+      if (retry) {
+        backendRetries += 1;
+        if (backendRetries >= inv.maxBackendRetries) {
+          gaveUp = classifyBackendRetries(retry.error, backendRetries);
+          internal.abort();
+        }
+      }
+    }
+    if (inv.onStderr) {
+      const cb = inv.onStderr;
+      guard(() => cb(ev));
+    }
+  };
   proc.stderr.on('data', (chunk: Buffer) => {
     const text = stderrDecoder.write(chunk);
     stderrTail.push(text);
-    if (stderrLines && inv.onStderr) {
-      const cb = inv.onStderr;
-      for (const ev of stderrLines.push(text)) guard(() => cb(ev));
-    }
+    for (const ev of stderrLines.push(text)) onStderrLine(ev);
   });
 
   let exit: ProcessExit;
@@ -184,10 +209,7 @@ export async function runRestic(inv: ResticInvocation): Promise<ResticRunResult>
   }
   const stderrRest = stderrDecoder.end();
   stderrTail.push(stderrRest);
-  if (stderrLines && inv.onStderr) {
-    const cb = inv.onStderr;
-    for (const ev of [...stderrLines.push(stderrRest), ...stderrLines.end()]) guard(() => cb(ev));
-  }
+  for (const ev of [...stderrLines.push(stderrRest), ...stderrLines.end()]) onStderrLine(ev);
   if (callbackError !== undefined) throw callbackError;
 
   if (inv.collectStdout && !docOverflow) docParts.push(stdoutDecoder.end());
@@ -203,14 +225,15 @@ export async function runRestic(inv: ResticInvocation): Promise<ResticRunResult>
 
   const aborted = inv.signal?.aborted ?? false;
   const stderr = stderrTail.toString();
-  const failure = classifyExit({
+  // The caller's own cancel wins; otherwise giving up on the storage explains the abort.
+  const failure = (aborted ? undefined : gaveUp) ?? classifyExit({
     code: exit.code,
     signal: exit.signal,
     stderr,
     aborted,
     ...(inv.version ? { version: inv.version } : {}),
   });
-  return { exit, stdout: docParts.join(''), stderr, failure, aborted };
+  return { exit, stdout: docParts.join(''), stderr, failure, aborted, backendRetries };
 }
 
 /** The ConsoleError for a failed run, with the context a job log needs (no secrets). */
@@ -223,6 +246,7 @@ export function failureError(
   if (failure.code === 'CANCELLED') return cancelledError(display);
   return new ConsoleError(failure.code, failure.message, {
     command: display,
+    ...(failure.reason ? { reason: failure.reason } : {}),
     exitCode: result.exit.code,
     signal: result.exit.signal,
     stderr: result.stderr.slice(-4096),

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  classifyBackendRetries,
   classifyExit,
   classifyStderr,
   findExitError,
+  parseBackendRetry,
   parseLockInfo,
   resticMessage,
   stripAnsi,
@@ -26,6 +28,15 @@ function expected(version: string, name: string): string {
   // 0.14 skips a missing source path with exit 0; 0.19 exits 3.
   if (name === 'backup-missing-source') return v014 ? 'OK' : 'RESTIC_PARTIAL';
   if (name === 'backup-cancelled') return 'CANCELLED';
+  // MinIO: bucket there, no repository under the prefix.
+  if (name === 's3-error-prefix-missing') return 'REPO_NOT_FOUND';
+  if (name === 's3-error-wrong-password') return 'REPO_WRONG_PASSWORD';
+  // 0.14 fails at once; 0.19 retries for 15 minutes and the recorder stopped it
+  // with SIGINT (the driver stops it itself: see the retry tests below).
+  if (name === 's3-error-bucket-missing') return v014 ? 'REPO_NOT_FOUND' : 'CANCELLED';
+  // 0.14 says "Is there a repository at the following location?" here too: not a not-found.
+  if (name === 's3-error-wrong-keys' || name === 's3-error-unreachable')
+    return v014 ? 'RESTIC_FAILED' : 'CANCELLED';
   return 'OK';
 }
 
@@ -72,6 +83,41 @@ describe.each(fixtureVersions())('recorded restic %s', (version) => {
     );
     expect(msg('init-again')).toMatch(/^Fatal: create repository at .* failed: config file already exists$/);
     expect(msg('backup-cancelled')).not.toContain('\u001b');
+  });
+
+  it('tells storage problems apart (wrong S3 keys, endpoint down)', () => {
+    const reasonOf = (name: string) =>
+      classifyExit({ code: 1, signal: null, stderr: recorded(version, name).stderr.toString() })?.reason;
+    expect(reasonOf('s3-error-wrong-keys')).toBe('storage-auth');
+    expect(reasonOf('s3-error-unreachable')).toBe('storage-unreachable');
+    expect(reasonOf('s3-error-bucket-missing')).toBeUndefined();
+  });
+
+  it('reads restic’s backend retry notices (0.16+), and what to make of them', () => {
+    const retries = (name: string) =>
+      recorded(version, name)
+        .stderr.toString()
+        .split('\n')
+        .map(parseBackendRetry)
+        .filter((r) => r !== undefined);
+    if (!v!.atLeast(0, 16)) {
+      expect(retries('s3-error-bucket-missing')).toEqual([]);
+      return;
+    }
+    const missing = retries('s3-error-bucket-missing');
+    expect(missing).toHaveLength(3);
+    expect(missing[0]).toEqual({
+      operation: 'Stat(<config/>)',
+      error: 'Stat: The specified bucket does not exist',
+    });
+    expect(classifyBackendRetries(missing[2]!.error, 3).code).toBe('REPO_NOT_FOUND');
+    const keys = classifyBackendRetries(retries('s3-error-wrong-keys')[0]!.error, 3);
+    expect(keys).toMatchObject({ code: 'RESTIC_FAILED', reason: 'storage-auth' });
+    expect(keys.message).toMatch(
+      /stopped after 3 retries: Stat: The request signature we calculated does not match/,
+    );
+    const down = classifyBackendRetries(retries('s3-error-unreachable')[0]!.error, 3);
+    expect(down).toMatchObject({ code: 'RESTIC_FAILED', reason: 'storage-unreachable' });
   });
 
   it('reads who holds a lock', () => {

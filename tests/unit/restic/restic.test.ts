@@ -320,6 +320,36 @@ describe.each(fixtureVersions())('Restic driver on recorded restic %s', (version
     expect(JSON.stringify((err as ConsoleError).detail)).not.toContain(PASSWORD);
   });
 
+  it.each([
+    ['s3-error-prefix-missing', 'REPO_NOT_FOUND', undefined],
+    ['s3-error-bucket-missing', 'REPO_NOT_FOUND', undefined],
+    ['s3-error-wrong-keys', 'RESTIC_FAILED', 'storage-auth'],
+    ['s3-error-unreachable', 'RESTIC_FAILED', 'storage-unreachable'],
+  ] as const)(
+    'MinIO %s → %s (reason %s), without waiting out restic’s retries',
+    async (name, code, reason) => {
+      const rec = recorded(version, name);
+      const stderr = rec.stderr.toString();
+      // Replay what restic printed before the recorder interrupted it, then keep
+      // "running" (as restic would, for 15 minutes) until the driver cancels.
+      const cut = stderr.indexOf('signal interrupt received');
+      const reply: Reply =
+        cut < 0
+          ? replay(version, name)
+          : {
+              stdout: rec.stdout,
+              stderr: stderr.slice(0, cut),
+              hangUntilCancelled: { code: 130, stderr: stderr.slice(cut) },
+            };
+      const { r, runner } = restic([reply], { repository: 's3:http://127.0.0.1:9000/b' });
+      const err = (await r.snapshots().catch((e: unknown) => e)) as ConsoleError;
+      expect(err).toBeInstanceOf(ConsoleError);
+      expect(err.code).toBe(code);
+      expect((err.detail as { reason?: string }).reason).toBe(reason);
+      expect(runner.cancelled).toBe(cut < 0 ? 0 : 1);
+    },
+  );
+
   it('a cancelled backup is CANCELLED', async () => {
     const rec = recorded(version, 'backup-cancelled');
     const { r, runner } = restic([
