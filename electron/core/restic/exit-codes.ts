@@ -55,7 +55,8 @@ export const EXIT = {
  * connection included — so that line alone does not mean "not found".
  * It does together with one of these causes.
  */
-const NOT_EXIST_CAUSE = /no such file or directory|bucket does not exist|key does not exist|NoSuchBucket|NoSuchKey|file does not exist/i;
+const NOT_EXIST_CAUSE =
+  /no such file or directory|bucket does not exist|key does not exist|NoSuchBucket|NoSuchKey|file does not exist/i;
 
 /** Text patterns per error code, most specific first. Both 0.14 and 0.19 wordings. */
 const STDERR_PATTERNS: ReadonlyArray<readonly [ErrorCode, RegExp]> = [
@@ -67,7 +68,10 @@ const STDERR_PATTERNS: ReadonlyArray<readonly [ErrorCode, RegExp]> = [
   ['SNAPSHOT_AMBIGUOUS', /multiple IDs with prefix|prefix .* is ambiguous/i],
   // "no matching ID found for prefix "deadbeef"", 0.19 "snapshot filter (…): no snapshot found",
   // 0.14 "Ignoring "latest", no snapshot matched given filter (…)"
-  ['SNAPSHOT_NOT_FOUND', /no matching ID found for prefix|no snapshot found|no snapshot matched given filter/i],
+  [
+    'SNAPSHOT_NOT_FOUND',
+    /no matching ID found for prefix|no snapshot found|no snapshot matched given filter/i,
+  ],
   // init on an existing repository: "Fatal: create repository at … failed: config file already exists"
   ['CONFLICT', /config file already exists/i],
 ];
@@ -121,7 +125,11 @@ export function classifyStderr(stderr: string): ErrorCode | undefined {
   const text = stripAnsi(stderr);
   for (const [code, re] of STDERR_PATTERNS) if (re.test(text)) return code;
   if (/repository does not exist/i.test(text)) return 'REPO_NOT_FOUND';
-  if (/Is there a repository at the following location\?/i.test(text) && NOT_EXIST_CAUSE.test(text) && !storageProblem(text)) {
+  if (
+    /Is there a repository at the following location\?/i.test(text) &&
+    NOT_EXIST_CAUSE.test(text) &&
+    !storageProblem(text)
+  ) {
     return 'REPO_NOT_FOUND';
   }
   return undefined;

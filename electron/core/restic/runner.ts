@@ -13,7 +13,12 @@
 import { StringDecoder } from 'node:string_decoder';
 import { ConsoleError } from '../../../shared';
 import { ProgramNotFoundError, type ProcessExit, type ProcessRunner } from '../exec/process';
-import { classifyBackendRetries, classifyExit, parseBackendRetry, type ExitClassification } from './exit-codes';
+import {
+  classifyBackendRetries,
+  classifyExit,
+  parseBackendRetry,
+  type ExitClassification,
+} from './exit-codes';
 import { JsonLinesParser, type JsonLineEvent } from './jsonl';
 import type { ResticVersionInfo } from './version';
 
@@ -226,13 +231,15 @@ export async function runRestic(inv: ResticInvocation): Promise<ResticRunResult>
   const aborted = inv.signal?.aborted ?? false;
   const stderr = stderrTail.toString();
   // The caller's own cancel wins; otherwise giving up on the storage explains the abort.
-  const failure = (aborted ? undefined : gaveUp) ?? classifyExit({
-    code: exit.code,
-    signal: exit.signal,
-    stderr,
-    aborted,
-    ...(inv.version ? { version: inv.version } : {}),
-  });
+  const failure =
+    (aborted ? undefined : gaveUp) ??
+    classifyExit({
+      code: exit.code,
+      signal: exit.signal,
+      stderr,
+      aborted,
+      ...(inv.version ? { version: inv.version } : {}),
+    });
   return { exit, stdout: docParts.join(''), stderr, failure, aborted, backendRetries };
 }
 
