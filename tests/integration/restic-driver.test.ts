@@ -6,10 +6,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, rm, truncate, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleError } from '../../shared';
 import { LocalRunner } from '../../electron/core/exec/local-runner';
+import { readLocks, snapshotsWithoutLock } from '../../electron/core/restic/locks';
 import { Restic, type ResticTarget } from '../../electron/core/restic/restic';
 import { resticBinaries } from '../support/peers';
 import { descendants, spawnTracked, stopProcessTree } from '../support/procs';
@@ -68,7 +70,7 @@ async function holdExclusiveLock(
   repo: string,
   password: string,
   cacheDir: string,
-): Promise<() => Promise<void>> {
+): Promise<{ pid: number; release: () => Promise<void> }> {
   const child: ChildProcess = spawnTracked(binary, ['key', 'passwd'], {
     env: { ...process.env, RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: password, RESTIC_CACHE_DIR: cacheDir },
     stdio: ['pipe', 'ignore', 'ignore'],
@@ -81,13 +83,14 @@ async function holdExclusiveLock(
     if (Date.now() > deadline) throw new Error('restic key passwd did not take a lock within 30 s');
     await new Promise((r) => setTimeout(r, 50));
   }
-  return async () => {
+  const release = async (): Promise<void> => {
     const closed = new Promise<void>((r) => child.once('close', () => r()));
     child.stdin?.end();
     const timer = setTimeout(() => void stopProcessTree(child), 10_000);
     await closed;
     clearTimeout(timer);
   };
+  return { pid: child.pid!, release };
 }
 
 describe.each(resticBinaries())(
@@ -251,16 +254,32 @@ describe.each(resticBinaries())(
     });
 
     it('a held lock is REPO_LOCKED, with who holds it', async () => {
-      const release = await holdExclusiveLock(binary, target.repository, password, join(root, 'cache'));
+      const holder = await holdExclusiveLock(binary, target.repository, password, join(root, 'cache'));
       try {
         const err = (await restic.snapshots().catch((e: unknown) => e)) as ConsoleError;
         expect(err).toBeInstanceOf(ConsoleError);
         expect(err.code).toBe('REPO_LOCKED');
-        expect(err.message).toMatch(/already locked exclusively by PID \d+/);
+        expect(err.message).toMatch(new RegExp(`already locked exclusively by PID ${holder.pid} on `));
         expect(await codeOf(restic.backup([join(data, 'a.txt')]))).toBe('REPO_LOCKED');
+        // The daily check's view: who holds it, and the snapshots all the same.
+        const locks = await readLocks(restic);
+        expect(locks).toEqual([
+          expect.objectContaining({
+            id: expect.stringMatching(/^[0-9a-f]{64}$/),
+            exclusive: true,
+            pid: holder.pid,
+            hostname: hostname(),
+          }),
+        ]);
+        expect(Date.now() - Date.parse(locks[0]!.time)).toBeLessThan(60_000);
+        expect(await snapshotsWithoutLock(restic)).toHaveLength(2);
+        // Not stale (its pid is alive): a plain unlock leaves it alone.
+        await restic.unlock();
+        expect(await readLocks(restic)).toHaveLength(1);
       } finally {
-        await release();
+        await holder.release();
       }
+      expect(await readLocks(restic)).toEqual([]);
       expect(readdirSync(join(target.repository, 'locks'))).toEqual([]);
       expect(await restic.snapshots()).toHaveLength(2);
     });

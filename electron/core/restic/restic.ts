@@ -36,10 +36,12 @@ import {
   type BackupSummary,
   type RepoConfig,
 } from './messages';
+import { isGoneLockText, LockJsonSchema, parseLockIds, toResticLock, type ResticLock } from './locks';
 import { failureError, runRestic, type ResticRunResult } from './runner';
 import { parseVersionOutput, type ResticVersion } from './version';
 
 export type { BackupItemError, BackupProgress, BackupSummary, RepoConfig } from './messages';
+export type { ResticLock } from './locks';
 export { ResticVersion, type ResticFeature, type ResticVersionInfo } from './version';
 
 export interface ResticTarget {
@@ -101,6 +103,8 @@ export interface SnapshotsOptions extends CommandOptions {
   host?: string;
   paths?: string[];
   tags?: string[];
+  /** --no-lock: read even while an exclusive lock is held, and leave no lock behind. */
+  noLock?: boolean;
 }
 
 export interface DiffOptions extends CommandOptions {
@@ -432,6 +436,7 @@ export class Restic {
     const args = [
       'snapshots',
       '--json',
+      ...(opts.noLock ? ['--no-lock'] : []),
       ...(opts.host !== undefined ? [`--host=${opts.host}`] : []),
       ...flagValues('path', opts.paths),
       ...flagValues('tag', opts.tags),
@@ -442,6 +447,60 @@ export class Restic {
     const grouped = SnapshotGroupsJsonSchema.safeParse(value);
     if (grouped.success) return grouped.data.flatMap((g) => g.snapshots.map(toSnapshot));
     throw invalidOutput('snapshots', this.commandLine(args), { issues: flat.error.issues.slice(0, 5) });
+  }
+
+  /**
+   * The repository's locks: `list locks` then `cat lock <id>` for each
+   * (at most `max`), all with --no-lock so looking adds no lock. A lock
+   * released between the two steps is left out.
+   */
+  async locks(opts: CommandOptions & { max?: number } = {}): Promise<ResticLock[]> {
+    const listArgs = ['list', 'locks', '--no-lock'];
+    const listed = await this.run(listArgs, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      maxBackendRetries: opts.maxBackendRetries ?? DEFAULT_PROBE_RETRIES,
+      collectStdout: true,
+    });
+    if (listed.failure) throw failureError(listed, this.commandLine(listArgs));
+    const ids = parseLockIds(listed.stdout).slice(0, opts.max ?? 100);
+    const locks: ResticLock[] = [];
+    for (const id of ids) {
+      const args = ['cat', 'lock', '--no-lock', '--', id];
+      // A vanished lock makes 0.14 retry for ~45 s: one retry notice is enough to know.
+      const result = await this.run(args, {
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        maxBackendRetries: 1,
+        collectStdout: true,
+      });
+      if (result.failure) {
+        if (
+          result.failure.code !== 'CANCELLED' &&
+          isGoneLockText(`${result.stderr}\n${result.failure.message}`)
+        )
+          continue;
+        throw failureError(result, this.commandLine(args));
+      }
+      const doc = parseJsonDocument(result.stdout);
+      const parsed = doc ? LockJsonSchema.safeParse(doc.value) : undefined;
+      if (!parsed?.success)
+        throw invalidOutput('cat lock', this.commandLine(args), { stdout: result.stdout.slice(0, 500) });
+      locks.push(toResticLock(id, parsed.data));
+    }
+    return locks;
+  }
+
+  /**
+   * `unlock`: removes stale locks only (restic's rule: older than 30
+   * minutes, or made on this host by a dead pid). `removeAll` removes
+   * every lock, live ones included — only after the user's typed confirmation.
+   */
+  async unlock(opts: CommandOptions & { removeAll?: boolean } = {}): Promise<void> {
+    const args = ['unlock', ...(opts.removeAll ? ['--remove-all'] : [])];
+    const result = await this.run(args, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      maxBackendRetries: opts.maxBackendRetries ?? DEFAULT_PROBE_RETRIES,
+    });
+    if (result.failure) throw failureError(result, this.commandLine(args));
   }
 
   /**
