@@ -25,13 +25,23 @@
  *   privilege separation"), and root is how many fleets log in.
  * - The host key is pinned: the SHA256 fingerprint `ssh-keygen -lf`
  *   prints. Anything else refuses the connection (HOST_KEY_CHANGED).
+ * - The connection comes from electron/core/ssh (SshConnection): pooled
+ *   per host by FleetRunners (bounded channels, handshakes and fan-out,
+ *   typed errors), or a private one for a runner built from an SshTarget.
+ * - A lost connection while the program runs rejects its exit with
+ *   HOST_UNREACHABLE and records the remote pid in a LeftoverRegistry, so
+ *   a later check can say "restic left running on <host> (pid N)".
  *
  * The login shell must be POSIX-like (sh, bash, dash, ksh, zsh).
  */
 import { createHash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
-import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import type { ClientChannel } from 'ssh2';
 import { ConsoleError } from '../../../shared';
+import { SshConnection, type SshLimits } from '../ssh/connection';
+import { connectionLostError } from '../ssh/errors';
+import { checkLeftover, LeftoverRegistry, programName, type LeftoverCheck } from '../ssh/leftovers';
+import { SshPool } from '../ssh/pool';
 import {
   ProgramNotFoundError,
   type ProcessExit,
@@ -127,37 +137,6 @@ export function encodeEnv(env: Record<string, string>): string {
   return `${out}\n`;
 }
 
-function connectionError(
-  target: SshTarget,
-  err: Error & { level?: string },
-  presented: string | undefined,
-): ConsoleError {
-  const where = `${target.id} (${target.host}:${target.port ?? 22})`;
-  if (presented !== undefined && presented !== target.hostKeyFingerprint) {
-    return new ConsoleError(
-      'HOST_KEY_CHANGED',
-      `The host key of ${where} is not the pinned one: expected ${target.hostKeyFingerprint}, the server presented ${presented}. Nothing was run.`,
-      { host: target.id, expected: target.hostKeyFingerprint, presented },
-    );
-  }
-  if (err.level === 'client-authentication') {
-    return new ConsoleError(
-      'HOST_AUTH_FAILED',
-      `${where} refused the login of ${target.username}: ${err.message}`,
-      { host: target.id },
-    );
-  }
-  if (err.level === 'client-timeout') {
-    return new ConsoleError('HOST_UNREACHABLE', `${where} did not answer in time: ${err.message}`, {
-      host: target.id,
-    });
-  }
-  return new ConsoleError('HOST_UNREACHABLE', `Cannot reach ${where}: ${err.message}`, {
-    host: target.id,
-    level: err.level,
-  });
-}
-
 function ended(stream: Readable): Promise<void> {
   if (stream.readableEnded || stream.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
@@ -166,95 +145,105 @@ function ended(stream: Readable): Promise<void> {
   });
 }
 
-export class SshRunner implements ProcessRunner {
-  readonly target: string;
-  private client: Promise<Client> | undefined;
+/** A RunningProcess on a remote host; `remotePid` resolves once the prelude reported it (undefined if it never did). */
+export interface SshRunningProcess extends RunningProcess {
+  readonly remotePid: Promise<number | undefined>;
+}
 
-  constructor(private readonly options: SshTarget) {
-    if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(options.hostKeyFingerprint)) {
+export interface SshRunnerOptions {
+  /** Where processes cut off by a lost connection are recorded (FleetRunners shares one). */
+  leftovers?: LeftoverRegistry;
+}
+
+/** A standalone runner's private connection, from an SshTarget. */
+function standaloneConnection(o: SshTarget): SshConnection {
+  const limits: Partial<SshLimits> = {
+    readyTimeoutMs: o.readyTimeoutMs ?? 20_000,
+    keepaliveIntervalMs: o.keepaliveIntervalMs ?? 15_000,
+    keepaliveCountMax: o.keepaliveCountMax ?? 3,
+    // One runner, one connection, kept until close() (or until it drops; then the next command reconnects).
+    idleMs: 0,
+  };
+  const privateKey = o.privateKey === undefined ? undefined : o.privateKey.toString();
+  return new SshPool({ limits }).connection({
+    hostId: o.id,
+    hostName: o.id,
+    address: o.host,
+    port: o.port ?? 22,
+    user: o.username,
+    auth:
+      privateKey !== undefined
+        ? { kind: 'key', privateKey, ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}) }
+        : { kind: 'agent', socket: o.agent },
+    pinnedFingerprint: o.hostKeyFingerprint,
+  });
+}
+
+export class SshRunner implements ProcessRunner {
+  /** The host id. */
+  readonly target: string;
+  readonly connection: SshConnection;
+  readonly leftovers: LeftoverRegistry;
+  private readonly ownsConnection: boolean;
+
+  /**
+   * From an SshTarget: a connection of its own (opened on first use, again
+   * after it dropped). From an SshConnection: the pool's (FleetRunners).
+   */
+  constructor(target: SshTarget | SshConnection, options: SshRunnerOptions = {}) {
+    this.leftovers = options.leftovers ?? new LeftoverRegistry();
+    if (target instanceof SshConnection) {
+      this.connection = target;
+      this.ownsConnection = false;
+      this.target = target.config.hostId;
+      return;
+    }
+    if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(target.hostKeyFingerprint)) {
       throw new ConsoleError(
         'HOST_KEY_UNKNOWN',
-        `No pinned SHA256 host key for ${options.id}: accept its fingerprint first.`,
+        `No pinned SHA256 host key for ${target.id}: accept its fingerprint first.`,
         {
-          host: options.id,
+          host: target.id,
         },
       );
     }
-    this.target = options.id;
+    this.connection = standaloneConnection(target);
+    this.ownsConnection = true;
+    this.target = target.id;
   }
 
-  /** One connection per runner, opened on first use and again after it dropped. */
-  private connect(): Promise<Client> {
-    if (this.client) return this.client;
-    const o = this.options;
-    const p = new Promise<Client>((resolve, reject) => {
-      const client = new Client();
-      let presented: string | undefined;
-      let ready = false;
-      client.on('error', (err: Error & { level?: string }) => {
-        // More than one error can arrive; only the first before 'ready' matters here.
-        if (!ready) reject(connectionError(o, err, presented));
-        if (this.client === p) this.client = undefined;
-      });
-      client.on('close', () => {
-        if (this.client === p) this.client = undefined;
-        if (!ready)
-          reject(
-            new ConsoleError('HOST_UNREACHABLE', `${o.id}: connection closed during the handshake`, {
-              host: o.id,
-            }),
-          );
-      });
-      client.on('ready', () => {
-        ready = true;
-        resolve(client);
-      });
-      const config: ConnectConfig = {
-        host: o.host,
-        port: o.port ?? 22,
-        username: o.username,
-        readyTimeout: o.readyTimeoutMs ?? 20_000,
-        keepaliveInterval: o.keepaliveIntervalMs ?? 15_000,
-        keepaliveCountMax: o.keepaliveCountMax ?? 3,
-        hostVerifier: (key: Buffer): boolean => {
-          presented = sshFingerprintSha256(key);
-          return presented === o.hostKeyFingerprint;
-        },
-        ...(o.privateKey !== undefined ? { privateKey: o.privateKey } : {}),
-        ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}),
-        ...(o.agent !== undefined ? { agent: o.agent } : {}),
-      };
-      client.connect(config);
-    });
-    p.catch(() => {
-      if (this.client === p) this.client = undefined;
-    });
-    this.client = p;
-    return p;
+  /** The host's inventory name, for messages. */
+  get hostName(): string {
+    return this.connection.config.hostName;
   }
 
-  /** Runs a short helper command (kill) on a channel of its own; errors ignored. */
+  /** Connects now (or reuses the connection): host key checked, logged in. Rejects with a typed error. */
+  async connect(): Promise<void> {
+    await this.connection.ready();
+  }
+
+  /** Runs a short helper command (kill) on a control channel of its own; errors ignored. */
   private async helper(command: string): Promise<void> {
     try {
-      const client = await this.connect();
+      const ch = await this.connection.exec(command, 'control');
       await new Promise<void>((resolve) => {
-        client.exec(command, (err, ch) => {
-          if (err) return resolve();
-          ch.on('close', () => resolve());
-          ch.on('data', () => undefined);
-          ch.stderr.on('data', () => undefined);
-          ch.end();
-        });
+        ch.on('close', () => resolve());
+        ch.on('data', () => undefined);
+        ch.stderr.on('data', () => undefined);
+        ch.end();
       });
     } catch {
       // Best effort: the main channel's own exit is what counts.
     }
   }
 
-  start(spec: ProcessSpec): RunningProcess {
+  start(spec: ProcessSpec): SshRunningProcess {
     const command = remoteCommand(spec.argv, spec.cwd);
     const preamble = encodeEnv({ ...spec.env, ...spec.secretEnv });
     const program = spec.argv[0] as string;
+    const what = [programName(program), spec.argv[1]]
+      .filter((s) => s !== undefined && /^[\w.:-]{1,40}$/.test(s))
+      .join(' ');
     const stdout = new PassThrough();
     const stderr = new PassThrough();
 
@@ -263,6 +252,8 @@ export class SshRunner implements ProcessRunner {
     let exited = false;
     let cancelRequested = false;
     let settleCancelled: (() => void) | undefined;
+    let reportPid: (pid: number | undefined) => void = () => undefined;
+    const remotePid = new Promise<number | undefined>((resolve) => (reportPid = resolve));
 
     const exit = new Promise<ProcessExit>((resolve, reject) => {
       const endStreams = (): void => {
@@ -273,100 +264,94 @@ export class SshRunner implements ProcessRunner {
       settleCancelled = () => {
         exited = true;
         endStreams();
+        reportPid(undefined);
         resolve({ code: null, signal: 'SIGINT' });
       };
       if (spec.signal?.aborted) {
         settleCancelled();
         return;
       }
-      this.connect().then(
-        (client) => {
-          if (cancelRequested) {
-            settleCancelled?.();
+      this.connection.exec(command, 'job').then(
+        (ch) => {
+          if (exited) {
+            // Cancelled while the session opened: the prelude sees stdin end before its blank line and exits.
+            ch.close();
             return;
           }
-          client.exec(command, (err, ch) => {
-            if (!err && exited) {
-              // Cancelled while the session opened: the prelude sees stdin end before its blank line and exits.
-              ch.close();
+          channel = ch;
+          let code: number | null = null;
+          let signal: string | null = null;
+          let gotExit = false;
+          let notFound = false;
+          // stderr until the pid line is the prelude's (and the login shell's rc files'); after it, the program's.
+          let head = '';
+          let headDone = false;
+          ch.on('data', (d: Buffer) => stdout.write(d));
+          ch.stderr.on('data', (d: Buffer) => {
+            if (headDone) {
+              stderr.write(d);
               return;
             }
-            if (err) {
-              endStreams();
-              reject(
-                new ConsoleError(
-                  'HOST_UNREACHABLE',
-                  `${this.target}: could not open a session: ${err.message}`,
-                  { host: this.target },
-                ),
-              );
-              return;
-            }
-            channel = ch;
-            let code: number | null = null;
-            let signal: string | null = null;
-            let gotExit = false;
-            let notFound = false;
-            // stderr until the pid line is the prelude's (and the login shell's rc files'); after it, the program's.
-            let head = '';
-            let headDone = false;
-            ch.on('data', (d: Buffer) => stdout.write(d));
-            ch.stderr.on('data', (d: Buffer) => {
-              if (headDone) {
-                stderr.write(d);
+            head += d.toString('latin1');
+            for (;;) {
+              const nl = head.indexOf('\n');
+              if (nl < 0) break;
+              const line = head.slice(0, nl);
+              head = head.slice(nl + 1);
+              if (line.startsWith(PID_MARKER)) {
+                pid = Number(line.slice(PID_MARKER.length));
+                reportPid(pid);
+                headDone = true;
+                if (head) stderr.write(Buffer.from(head, 'latin1'));
+                head = '';
                 return;
               }
-              head += d.toString('latin1');
-              for (;;) {
-                const nl = head.indexOf('\n');
-                if (nl < 0) break;
-                const line = head.slice(0, nl);
-                head = head.slice(nl + 1);
-                if (line.startsWith(PID_MARKER)) {
-                  pid = Number(line.slice(PID_MARKER.length));
-                  headDone = true;
-                  if (head) stderr.write(Buffer.from(head, 'latin1'));
-                  head = '';
-                  return;
-                }
-                if (line === NOT_FOUND_MARKER) notFound = true;
-                else stderr.write(Buffer.from(`${line}\n`, 'latin1'));
-              }
-              if (head.length > 65_536) {
-                // No marker: not our prelude talking. Pass everything through.
-                headDone = true;
-                stderr.write(Buffer.from(head, 'latin1'));
-                head = '';
-              }
-            });
-            ch.on('exit', (c: number | null, s?: string) => {
-              gotExit = true;
-              if (typeof c === 'number') code = c;
-              else signal = s ? (s.startsWith('SIG') ? s : `SIG${s}`) : null;
-            });
-            ch.on('close', () => {
-              exited = true;
-              if (!headDone && head) stderr.write(Buffer.from(head, 'latin1'));
-              endStreams();
-              void Promise.all([ended(stdout), ended(stderr)]).then(() => {
-                if (notFound && code === 127) reject(new ProgramNotFoundError(program));
-                else if (!gotExit && !cancelRequested) {
-                  reject(
-                    new ConsoleError(
-                      'HOST_UNREACHABLE',
-                      `${this.target}: the connection was lost while the command ran`,
-                      { host: this.target },
-                    ),
-                  );
-                } else resolve({ code, signal: gotExit ? signal : (signal ?? 'SIGINT') });
-              });
-            });
-            // Secrets and environment, then stdin stays open (see the header).
-            ch.write(preamble);
+              if (line === NOT_FOUND_MARKER) notFound = true;
+              else stderr.write(Buffer.from(`${line}\n`, 'latin1'));
+            }
+            if (head.length > 65_536) {
+              // No marker: not our prelude talking. Pass everything through.
+              headDone = true;
+              stderr.write(Buffer.from(head, 'latin1'));
+              head = '';
+            }
           });
+          ch.on('exit', (c: number | null, s?: string) => {
+            gotExit = true;
+            if (typeof c === 'number') code = c;
+            else signal = s ? (s.startsWith('SIG') ? s : `SIG${s}`) : null;
+          });
+          ch.on('close', () => {
+            exited = true;
+            if (!headDone && head) stderr.write(Buffer.from(head, 'latin1'));
+            endStreams();
+            reportPid(pid);
+            // No exit status: the connection went away (or we gave up on the channel) — the
+            // program may well still run there. Remember it for the leftover check.
+            if (!gotExit && pid !== undefined) {
+              this.leftovers.record({
+                hostId: this.target,
+                hostName: this.hostName,
+                pid,
+                program,
+                command: what,
+                lostAt: new Date().toISOString(),
+              });
+            }
+            void Promise.all([ended(stdout), ended(stderr)]).then(() => {
+              if (notFound && code === 127) reject(new ProgramNotFoundError(program));
+              else if (!gotExit && !cancelRequested) {
+                reject(connectionLostError(this.connection.where, what || programName(program), pid));
+              } else resolve({ code, signal: gotExit ? signal : (signal ?? 'SIGINT') });
+            });
+          });
+          // Secrets and environment, then stdin stays open (see the header).
+          ch.write(preamble);
         },
         (err: unknown) => {
+          exited = true;
           endStreams();
+          reportPid(undefined);
           reject(err);
         },
       );
@@ -392,7 +377,9 @@ export class SshRunner implements ProcessRunner {
             ),
             new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref()),
           ]);
-        if (await waitExit(SIGNAL_FALLBACK_MS)) return;
+        if (await waitExit(Math.min(SIGNAL_FALLBACK_MS, graceMs))) return;
+        // Before the pid line the INT reached the prelude's sh (if at all); wait for the pid briefly.
+        if (pid === undefined) await Promise.race([remotePid, waitExit(SIGNAL_FALLBACK_MS)]);
         // The pid is ours as long as the channel has not reported an exit.
         if (pid !== undefined && !exited) await this.helper(`kill -INT ${pid}`);
         if (await waitExit(graceMs)) return;
@@ -409,7 +396,6 @@ export class SshRunner implements ProcessRunner {
         // Not started yet: settle without running anything (the exec callback checks the flag too).
         if (!exited) settleCancelled?.();
       } else {
-        // Before the pid line the INT reaches the prelude's sh, which dies of it: cancelled all the same.
         void sendCancel(graceMs);
       }
       return exit;
@@ -418,22 +404,22 @@ export class SshRunner implements ProcessRunner {
     if (spec.signal && !spec.signal.aborted)
       spec.signal.addEventListener('abort', () => void cancel(), { once: true });
 
-    return { stdout, stderr, exit, cancel };
+    return { stdout, stderr, exit, cancel, remotePid };
   }
 
-  /** Closes the connection (running commands lose their channel). */
-  async close(): Promise<void> {
-    const p = this.client;
-    this.client = undefined;
-    if (!p) return;
-    try {
-      const client = await p;
-      await new Promise<void>((resolve) => {
-        client.once('close', () => resolve());
-        client.end();
-      });
-    } catch {
-      // Never connected.
+  /** Checks this host for processes left running by earlier lost connections; forgets those that are gone. */
+  async checkLeftovers(): Promise<LeftoverCheck[]> {
+    const results: LeftoverCheck[] = [];
+    for (const item of this.leftovers.list(this.target)) {
+      const result = await checkLeftover(this, item);
+      if (result.state === 'gone') this.leftovers.remove(item.hostId, item.pid);
+      results.push(result);
     }
+    return results;
+  }
+
+  /** Closes this runner's own connection (running commands lose their channel). A pooled runner leaves the pool's alone. */
+  async close(): Promise<void> {
+    if (this.ownsConnection) await this.connection.close();
   }
 }
