@@ -205,6 +205,8 @@ async function recordVersion(bin, minio) {
     const host = hostname();
     let text = buf.toString('latin1');
     text = text.split(` on ${host} by `).join(` on ${HOST} by `);
+    text = text.split(`"hostname": "${host}"`).join(`"hostname": "${HOST}"`);
+    text = text.split(`"hostname":"${host}"`).join(`"hostname":"${HOST}"`);
     if (minio) {
       text = text.split(minio.secretKey).join('<secret>').split(minio.accessKey).join('<access-key>');
       text = text.split(`127.0.0.1:${minio.port}`).join('127.0.0.1:9000');
@@ -409,6 +411,7 @@ async function recordVersion(bin, minio) {
   // A held exclusive lock: `key passwd` takes it, then waits for the new
   // password on stdin; an open pipe that never delivers a line keeps it
   // waiting (0.14 and 0.19 alike). Closing stdin ends it and removes the lock.
+  let lockId = '';
   const holder = spawn(bin, ['key', 'passwd'], {
     env: { ...process.env, ...baseEnv },
     stdio: ['pipe', 'ignore', 'ignore'],
@@ -432,10 +435,27 @@ async function recordVersion(bin, minio) {
     ]);
     await record('error-locked-diff', ['diff', '--json', '--', first.id, second.id]);
     await record('error-locked-ls', ['ls', '--json', '--', second.id, '/']);
+    // What the daily check reads about a held lock (all --no-lock).
+    const listed = await record('list-locks', ['list', 'locks', '--no-lock'], {
+      note: 'one exclusive lock held',
+    });
+    lockId = listed.stdout.toString().trim().split('\n')[0];
+    await record('cat-lock', ['cat', 'lock', '--no-lock', '--', lockId]);
+    await record('snapshots-no-lock', ['snapshots', '--json', '--no-lock'], {
+      note: 'readable despite the exclusive lock',
+    });
+    await record('unlock-live', ['unlock'], {
+      note: 'the lock is live (pid alive, fresh): unlock leaves it',
+    });
   } finally {
     holder.stdin.end();
     await new Promise((r) => holder.once('close', r));
   }
+  await record('list-locks-empty', ['list', 'locks', '--no-lock']);
+  await record('cat-lock-gone', ['cat', 'lock', '--no-lock', '--', lockId], {
+    note: 'the lock was released meanwhile; 0.14 retries ~45 s: SIGINT after the first retry line',
+    during: stopAfterRetries(1),
+  });
 
   // Cancellation: SIGINT once the first status line is out.
   await record('backup-cancelled', ['backup', '--json', `--host=${HOST}`, '--', big, data], {

@@ -37,6 +37,9 @@ function expected(version: string, name: string): string {
   // 0.14 says "Is there a repository at the following location?" here too: not a not-found.
   if (name === 's3-error-wrong-keys' || name === 's3-error-unreachable')
     return v014 ? 'RESTIC_FAILED' : 'CANCELLED';
+  // A lock released between `list locks` and `cat lock`: 0.14 retries (the recorder stopped it), 0.19 fails.
+  // Restic.locks() skips such a lock; see restic.test.ts.
+  if (name === 'cat-lock-gone') return v014 ? 'CANCELLED' : 'RESTIC_FAILED';
   return 'OK';
 }
 

@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { ConsoleError } from '../../../shared';
+import { snapshotsWithoutLock } from '../../../electron/core/restic/locks';
 import {
   normalizeSnapshotDir,
   parentDir,
@@ -349,6 +350,51 @@ describe.each(fixtureVersions())('Restic driver on recorded restic %s', (version
       expect(runner.cancelled).toBe(cut < 0 ? 0 : 1);
     },
   );
+
+  it('locks() lists and reads each lock without taking one', async () => {
+    const { r, runner } = restic([replay(version, 'list-locks'), replay(version, 'cat-lock')]);
+    const locks = await r.locks();
+    const id = recorded(version, 'list-locks').stdout.toString().trim();
+    expect(locks).toEqual([
+      {
+        id,
+        time: expect.stringMatching(/^\d{4}-/),
+        exclusive: true,
+        hostname: 'fixture-host',
+        username: 'root',
+        pid: expect.any(Number),
+      },
+    ]);
+    expect(runner.calls.map((c) => c.argv)).toEqual([
+      ['restic', 'list', 'locks', '--no-lock'],
+      ['restic', 'cat', 'lock', '--no-lock', '--', id],
+    ]);
+  });
+
+  it('locks() leaves out a lock released between list and cat, without waiting out retries', async () => {
+    const gone = recorded(version, 'cat-lock-gone');
+    const stderr = gone.stderr.toString();
+    const cut = stderr.search(/\S*signal interrupt received/);
+    const reply: Reply =
+      cut < 0
+        ? replay(version, 'cat-lock-gone')
+        : { stderr: stderr.slice(0, cut), hangUntilCancelled: { code: 130, stderr: stderr.slice(cut) } };
+    const { r } = restic([replay(version, 'list-locks'), reply]);
+    expect(await r.locks()).toEqual([]);
+    const empty = restic([replay(version, 'list-locks-empty')]);
+    expect(await empty.r.locks()).toEqual([]);
+    expect(empty.runner.calls).toHaveLength(1);
+  });
+
+  it('snapshotsWithoutLock() and unlock()', async () => {
+    const { r, runner } = restic([replay(version, 'snapshots-no-lock'), replay(version, 'unlock-live')]);
+    expect((await snapshotsWithoutLock(r)).length).toBeGreaterThanOrEqual(4);
+    await r.unlock();
+    expect(runner.calls.map((c) => c.argv)).toEqual([
+      ['restic', 'snapshots', '--json', '--no-lock'],
+      ['restic', 'unlock'],
+    ]);
+  });
 
   it('a cancelled backup is CANCELLED', async () => {
     const rec = recorded(version, 'backup-cancelled');
