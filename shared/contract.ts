@@ -15,6 +15,23 @@ import {
   RepoSchema,
   SnapshotSchema,
 } from './domain';
+import {
+  AuditEntrySchema,
+  AuditFilterSchema,
+  BusinessInputSchema,
+  BusinessSchema,
+  CheckTrendPointSchema,
+  DailyCheckItemSchema,
+  DailyCheckSchema,
+  HostDetailSchema,
+  HostInputSchema,
+  HostKeyMaterialSchema,
+  HostKeyScanSchema,
+  HostTestReportSchema,
+  PlanInputSchema,
+  PlanSchema,
+} from './fleet';
+import { JobListFilterSchema, JobLogLineSchema, JobRecordSchema } from './jobs';
 
 export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   input: I;
@@ -28,6 +45,7 @@ function method<I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>
 }
 
 const NoInput = z.object({}).strict();
+const ById = z.object({ id: IdSchema }).strict();
 
 /** The restic command line equivalent to what the core ran, secrets masked. */
 const CommandLine = z.string();
@@ -88,6 +106,145 @@ export const methods = {
       command: CommandLine,
     }),
   }),
+
+  // ---- businesses
+  'businesses.list': method({ summary: 'Businesses.', input: NoInput, output: z.array(BusinessSchema) }),
+  'businesses.add': method({ summary: 'Add a business.', input: BusinessInputSchema, output: BusinessSchema }),
+  'businesses.update': method({
+    summary: 'Change a business.',
+    input: z.object({ id: IdSchema, patch: BusinessInputSchema.partial() }).strict(),
+    output: BusinessSchema,
+  }),
+  'businesses.remove': method({
+    summary: 'Remove a business with no repositories or plans left (type its name to confirm).',
+    input: z.object({ id: IdSchema, confirm: z.string().max(8192) }).strict(),
+    output: z.object({}),
+  }),
+
+  // ---- hosts
+  'hosts.get': method({ summary: 'One host.', input: ById, output: HostDetailSchema }),
+  'hosts.add': method({
+    summary: 'Add a managed host; with a generated key, its public key is returned for authorized_keys.',
+    input: z.object({ host: HostInputSchema, key: HostKeyMaterialSchema.optional() }).strict(),
+    output: z.object({ host: HostDetailSchema, publicKey: z.string().optional() }),
+  }),
+  'hosts.update': method({
+    summary: 'Change a host (address, port, user, auth).',
+    input: z.object({ id: IdSchema, patch: HostInputSchema.partial() }).strict(),
+    output: HostDetailSchema,
+  }),
+  'hosts.setKey': method({
+    summary: "Replace a host's private key (pasted or generated); the public key is returned when generated.",
+    input: z.object({ id: IdSchema, key: HostKeyMaterialSchema }).strict(),
+    output: z.object({ host: HostDetailSchema, publicKey: z.string().optional() }),
+  }),
+  'hosts.remove': method({
+    summary: 'Remove a host with no repositories or plans (type its name to confirm).',
+    input: z.object({ id: IdSchema, confirm: z.string().max(8192) }).strict(),
+    output: z.object({}),
+  }),
+  'hosts.scanKey': method({
+    summary: "Fetch the host key a server offers, with its SHA256 fingerprint and how it compares with the pinned one.",
+    input: ById,
+    output: HostKeyScanSchema,
+  }),
+  'hosts.pinKey': method({
+    summary: 'Pin the host key the user accepted (re-pinning a changed key needs replace and is audited).',
+    input: z.object({ id: IdSchema, fingerprint: z.string().max(128), replace: z.boolean().optional() }).strict(),
+    output: HostDetailSchema,
+  }),
+  'hosts.test': method({
+    summary: 'Test connection: handshake, host key, authentication, OS, restic version, free disk, clock skew.',
+    input: ById,
+    output: HostTestReportSchema,
+  }),
+
+  // ---- repositories
+  'repos.add': method({
+    summary: 'Add an existing repository (checked with restic cat config) or init a new one.',
+    input: z
+      .object({
+        name: z.string().max(8192),
+        location: z.string().max(8192),
+        hostId: IdSchema,
+        businessId: IdSchema.optional(),
+        role: z.enum(['primary', 'offsite']).optional(),
+        password: z.string().min(1).max(4096),
+        env: z.record(z.string(), z.string()).optional(),
+        secretEnv: z.record(z.string(), z.string()).optional(),
+        init: z.boolean().optional(),
+      })
+      .strict(),
+    output: RepoSchema,
+  }),
+  'repos.setPassword': method({
+    summary: "Store a repository's password (it can be set, never read back).",
+    input: z.object({ id: IdSchema, password: z.string().min(1).max(4096) }).strict(),
+    output: RepoSchema,
+  }),
+  'repos.remove': method({
+    summary: 'Forget a repository in the inventory (its data is left alone; type its name to confirm).',
+    input: z.object({ id: IdSchema, confirm: z.string().max(8192) }).strict(),
+    output: z.object({}),
+  }),
+
+  // ---- plans
+  'plans.list': method({
+    summary: 'Backup plans, optionally for one business or host.',
+    input: z.object({ businessId: IdSchema.optional(), hostId: IdSchema.optional() }).strict(),
+    output: z.array(PlanSchema),
+  }),
+  'plans.add': method({ summary: 'Add a backup plan.', input: PlanInputSchema, output: PlanSchema }),
+  'plans.update': method({
+    summary: 'Change a backup plan.',
+    input: z.object({ id: IdSchema, patch: PlanInputSchema.omit({ businessId: true }).partial() }).strict(),
+    output: PlanSchema,
+  }),
+  'plans.remove': method({ summary: 'Remove a backup plan.', input: ById, output: z.object({}) }),
+
+  // ---- jobs
+  'jobs.list': method({ summary: 'Job history, newest first, with filters.', input: JobListFilterSchema, output: z.array(JobRecordSchema) }),
+  'jobs.get': method({
+    summary: 'One job with the tail of its log.',
+    input: ById,
+    output: z.object({ job: JobRecordSchema, log: z.array(JobLogLineSchema) }),
+  }),
+  'jobs.cancel': method({ summary: 'Cancel a queued or running job.', input: ById, output: JobRecordSchema }),
+
+  // ---- audit
+  'audit.list': method({ summary: 'Audit log entries, newest first, with filters.', input: AuditFilterSchema, output: z.array(AuditEntrySchema) }),
+  'audit.export': method({
+    summary: 'The audit log (filtered) as CSV.',
+    input: AuditFilterSchema,
+    output: z.object({ filename: z.string(), csv: z.string() }),
+  }),
+
+  // ---- daily check
+  'fleet.dailyCheck': method({
+    summary: 'Start the daily check of the whole fleet (a job; progress arrives as job events).',
+    input: NoInput,
+    output: z.object({ checkId: z.string(), jobId: z.string() }),
+  }),
+  'fleet.checks': method({
+    summary: 'Past daily checks, newest first.',
+    input: z.object({ limit: z.number().int().min(1).max(1000).default(50), before: z.string().max(128).optional() }).strict(),
+    output: z.array(DailyCheckSchema),
+  }),
+  'fleet.check': method({
+    summary: 'One daily check with its items (the latest when no id is given).',
+    input: z.object({ id: z.string().max(128).optional() }).strict(),
+    output: z.object({ check: DailyCheckSchema, items: z.array(DailyCheckItemSchema) }).nullable(),
+  }),
+  'fleet.checkExport': method({
+    summary: 'A daily check as CSV or JSON.',
+    input: z.object({ id: z.string().max(128), format: z.enum(['csv', 'json']) }).strict(),
+    output: z.object({ filename: z.string(), content: z.string() }),
+  }),
+  'fleet.checkTrend': method({
+    summary: 'Items per status per day over the last days.',
+    input: z.object({ days: z.number().int().min(1).max(366).default(30) }).strict(),
+    output: z.array(CheckTrendPointSchema),
+  }),
 } as const;
 
 export type Methods = typeof methods;
@@ -108,9 +265,13 @@ export function isMethodName(name: string): name is MethodName {
  */
 export const events = {
   invalidate: z.object({
-    scope: z.enum(['hosts', 'repos', 'snapshots']),
+    scope: z.enum(['hosts', 'repos', 'snapshots', 'businesses', 'plans', 'audit', 'checks']),
     repoId: IdSchema.optional(),
   }),
+  /** A job was created or changed (status, progress, counters). */
+  'jobs.changed': z.object({ type: z.enum(['created', 'updated']), job: JobRecordSchema }),
+  /** New log lines of a job. */
+  'jobs.log': z.object({ jobId: z.string(), lines: z.array(JobLogLineSchema) }),
 } as const;
 
 export type Events = typeof events;

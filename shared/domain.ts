@@ -32,6 +32,8 @@ export const RepoSchema = z.object({
   /** The host restic runs on to reach this repository ("this machine" for local exec). */
   hostId: IdSchema,
   business: z.string().optional(),
+  businessId: IdSchema.optional(),
+  role: z.enum(['primary', 'offsite']).optional(),
   demo: z.boolean().default(false),
   passwordSet: z.boolean(),
 });

@@ -3,3 +3,5 @@ export * from './envelope';
 export * from './domain';
 export * from './contract';
 export * from './format';
+export * from './jobs';
+export * from './fleet';

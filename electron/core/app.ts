@@ -1,22 +1,32 @@
 /**
- * The composition root of the core: builds the inventory, secret store,
- * runners and services, makes the demo fleet when nothing is configured,
- * and binds the contract's methods to them. Transports get a `Core`.
+ * The composition root of the core: opens the store, wraps the secret
+ * store, starts the job manager and audit log, makes the demo fleet when
+ * nothing is configured, and binds the contract's methods to the handler
+ * modules. Transports get a `Core`.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { ConsoleError, type ErrorBody } from '../../shared';
+import { AuditLog } from './audit/audit-log';
+import type { CoreContext } from './context';
 import type { Core } from './core';
 import { ensureDemoFleet } from './demo/demo-fleet';
-import { LocalRunner } from './exec/local-runner';
-import type { ProcessRunner } from './exec/process';
-import { Inventory, LOCAL_HOST_ID } from './inventory/inventory';
+import { FleetRunners } from './ssh/fleet-runners';
+import { fleetHandlers } from './handlers/fleet';
+import { hostRemoteHandlers } from './handlers/hosts-remote';
+import { inventoryHandlers } from './handlers/inventory';
+import { jobsAuditHandlers } from './handlers/jobs-audit';
+import { snapshotHandlers } from './handlers/snapshots';
+import { JobManager } from './jobs/job-manager';
+import { Redactor, redactingSecretStore } from './jobs/redact';
 import { createDispatcher, type Handlers } from './rpc/dispatcher';
 import { EventBus } from './rpc/event-bus';
 import { FileSecretStore } from './secrets/file-secret-store';
 import type { SecretStore } from './secrets/secret-store';
 import { RepositoryService } from './services/repositories';
 import { SnapshotService } from './services/snapshots';
+import { StoreInventory } from './store/inventory-adapter';
+import { openStore } from './store/store';
 
 export { defaultDataDir } from './config/paths';
 
@@ -30,7 +40,7 @@ export interface CoreOptions {
   secrets?: SecretStore;
   /** Make the demo fleet when the inventory is empty (default true). */
   demo?: boolean;
-  /** Where unclassified failures (bugs) are reported; never receives secrets. */
+  /** Where unclassified failures (bugs) are reported; secrets are masked before they get here. */
   log?: (message: string) => void;
 }
 
@@ -40,20 +50,31 @@ function toErrorBody(error: unknown): ErrorBody {
 }
 
 export async function createCore(options: CoreOptions): Promise<Core> {
-  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const redactor = new Redactor();
+  const rawLog = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const log = (message: string) => rawLog(redactor.redact(message));
   const resticBinary = options.resticBinary ?? process.env.RFC_RESTIC_BINARY ?? 'restic';
-  const inventory = new Inventory(path.join(options.dataDir, 'inventory.json'));
-  const secrets = options.secrets ?? new FileSecretStore(path.join(options.dataDir, 'secrets'));
-  const local = new LocalRunner();
-  const runnerFor = (hostId: string): ProcessRunner => {
-    if (hostId === LOCAL_HOST_ID) return local;
-    throw new ConsoleError('NOT_FOUND', `Host "${hostId}" cannot run commands yet.`);
-  };
+  const secrets = redactingSecretStore(
+    options.secrets ?? new FileSecretStore(path.join(options.dataDir, 'secrets')),
+    redactor,
+  );
+  const store = await openStore({ dataDir: options.dataDir, secrets });
+  const inventory = new StoreInventory(store);
   const events = new EventBus();
+  const jobs = new JobManager({
+    db: store.db,
+    redactor,
+    onEvent: (event) => {
+      if (event.type === 'log') events.emit('jobs.log', { jobId: event.jobId, lines: event.lines });
+      else events.emit('jobs.changed', { type: event.type, job: event.job });
+    },
+  });
+  const audit = new AuditLog(store.db, { redactor });
+  const runners = new FleetRunners({ store, secrets, log });
   const repos = new RepositoryService({
     inventory,
     secrets,
-    runnerFor,
+    runnerFor: (hostId) => runners.runnerFor(hostId),
     resticBinary,
     cacheDir: path.join(options.dataDir, 'restic-cache'),
   });
@@ -66,7 +87,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         dataDir: options.dataDir,
         inventory,
         secrets,
-        runner: local,
+        runner: runners.local,
         resticBinary,
         hostname: os.hostname(),
       });
@@ -78,19 +99,31 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }
   }
 
+  const ctx: CoreContext = {
+    dataDir: options.dataDir,
+    mode: options.mode,
+    version: options.version,
+    resticBinary,
+    store,
+    inventory,
+    secrets,
+    redactor,
+    jobs,
+    audit,
+    events,
+    runners,
+    repos,
+    snapshots,
+    startupIssues,
+    log,
+  };
+
   const handlers: Handlers = {
-    'app.info': async () => ({
-      version: options.version,
-      mode: options.mode,
-      demo: (await inventory.repos()).some((r) => r.demo),
-      dataDir: options.dataDir,
-      startupIssues,
-    }),
-    'hosts.list': () => inventory.hosts(),
-    'repos.list': () => repos.list(),
-    'snapshots.list': (input, ctx) => snapshots.list(input, ctx.signal),
-    'snapshots.ls': (input) => snapshots.ls(input),
-    'snapshots.diff': (input, ctx) => snapshots.diff(input, ctx.signal),
+    ...snapshotHandlers(ctx),
+    ...inventoryHandlers(ctx),
+    ...hostRemoteHandlers(ctx),
+    ...jobsAuditHandlers(ctx),
+    ...fleetHandlers(ctx),
   };
 
   const dispatch = createDispatcher(handlers, {
@@ -100,6 +133,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   return {
     dispatch,
     events,
-    close: async () => undefined,
+    close: async () => {
+      await jobs.close();
+      await runners.close();
+      store.close();
+    },
   };
 }

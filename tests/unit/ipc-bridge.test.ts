@@ -5,6 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ConsoleError, EVENT_NAMES, METHOD_NAMES, type Envelope } from '../../shared';
 import { createDispatcher, type CallContext, type Handlers } from '../../electron/core/rpc/dispatcher';
+import { handlersWith } from '../support/handlers';
 import { EventBus } from '../../electron/core/rpc/event-bus';
 import { CALL_CHANNEL, EVENT_CHANNEL } from '../../electron/main/ipc-channels';
 import { bindCalls, forwardEvents, type InvokeEventLike } from '../../electron/main/ipc';
@@ -15,7 +16,7 @@ type Listener = (event: unknown, ...args: unknown[]) => void;
 
 function makeCore() {
   const contexts: CallContext[] = [];
-  const handlers: Handlers = {
+  const handlers: Handlers = handlersWith({
     'app.info': async (_input, ctx) => {
       contexts.push(ctx);
       return { version: '1.2.3', mode: 'desktop', demo: true, dataDir: '/data', startupIssues: [] };
@@ -27,7 +28,7 @@ function makeCore() {
     },
     'snapshots.ls': async (input) => ({ path: input.path, nodes: [], command: 'restic ls' }),
     'snapshots.diff': async () => ({ changes: [], truncated: false, command: 'restic diff' }),
-  };
+  });
   return { core: { dispatch: createDispatcher(handlers), events: new EventBus() }, contexts };
 }
 

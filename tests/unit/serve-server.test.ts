@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { ConsoleError, type EventMessage } from '../../shared';
 import type { Core } from '../../electron/core/core';
 import { createDispatcher, type Handlers } from '../../electron/core/rpc/dispatcher';
+import { handlersWith } from '../support/handlers';
 import { EventBus } from '../../electron/core/rpc/event-bus';
 import { createServeServer, type ServeServer } from '../../electron/serve/server';
 
@@ -28,7 +29,7 @@ let internalErrors = 0;
 const events = new EventBus();
 
 function makeCore(): Pick<Core, 'dispatch' | 'events'> {
-  const handlers: Handlers = {
+  const handlers: Handlers = handlersWith({
     'app.info': async () => ({
       version: '0.0.0-test',
       mode: 'serve',
@@ -52,7 +53,7 @@ function makeCore(): Pick<Core, 'dispatch' | 'events'> {
           reject(new ConsoleError('CANCELLED', 'client went away'));
         });
       }),
-  };
+  });
   return { dispatch: createDispatcher(handlers, { onInternalError: () => (internalErrors += 1) }), events };
 }
 

@@ -9,14 +9,14 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ProcessRunner } from '../exec/process';
 import { Restic } from '../restic/restic';
-import { LOCAL_HOST_ID, type Inventory } from '../inventory/inventory';
+import { LOCAL_HOST_ID, type InventoryPort } from '../inventory/inventory';
 import { secretNames, type SecretStore } from '../secrets/secret-store';
 
 export const DEMO_REPO_ID = 'demo';
 
 export interface DemoFleetOptions {
   dataDir: string;
-  inventory: Inventory;
+  inventory: InventoryPort;
   secrets: SecretStore;
   runner: ProcessRunner;
   resticBinary: string;

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ConsoleError, HostSchema, IdSchema, RepoKindSchema } from '../../../shared';
+import { ConsoleError, HostSchema, IdSchema, RepoKindSchema, type Host } from '../../../shared';
 
 export const LOCAL_HOST_ID = 'local';
 
@@ -33,7 +33,16 @@ export type InventoryData = z.infer<typeof InventoryFileSchema>;
 
 export const LOCAL_HOST = { id: LOCAL_HOST_ID, name: 'this machine', kind: 'local' as const };
 
-export class Inventory {
+/** What the repository service and the demo fleet need of an inventory (JSON file or SQLite store). */
+export interface InventoryPort {
+  isEmpty(): Promise<boolean>;
+  hosts(): Promise<Host[]>;
+  repos(): Promise<RepoRecord[]>;
+  repo(id: string): Promise<RepoRecord>;
+  putRepo(record: RepoRecord): Promise<void>;
+}
+
+export class Inventory implements InventoryPort {
   private data: InventoryData | undefined;
 
   constructor(private readonly file: string) {}
@@ -72,7 +81,7 @@ export class Inventory {
     await fs.rename(tmp, this.file);
   }
 
-  async hosts() {
+  async hosts(): Promise<Host[]> {
     return [...(await this.load()).hosts];
   }
 

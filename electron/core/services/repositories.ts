@@ -5,15 +5,15 @@
  */
 import { ConsoleError, type Repo } from '../../../shared';
 import type { ProcessRunner } from '../exec/process';
-import type { Inventory, RepoRecord } from '../inventory/inventory';
+import type { InventoryPort, RepoRecord } from '../inventory/inventory';
 import { Restic } from '../restic/restic';
 import { secretNames, type SecretStore } from '../secrets/secret-store';
 
 export interface RepositoryServiceOptions {
-  inventory: Inventory;
+  inventory: InventoryPort;
   secrets: SecretStore;
-  /** Runner per host id; only "this machine" until the fleet work adds SSH hosts. */
-  runnerFor: (hostId: string) => ProcessRunner;
+  /** The runner of the host restic runs on for a repository. */
+  runnerFor: (hostId: string) => Promise<ProcessRunner>;
   resticBinary: string;
   cacheDir: string;
 }
@@ -47,7 +47,7 @@ export class RepositoryService {
       throw new ConsoleError('REPO_WRONG_PASSWORD', `No password is stored for repository "${record.name}". Set it first.`);
     }
     return new Restic({
-      runner: this.options.runnerFor(record.hostId),
+      runner: await this.options.runnerFor(record.hostId),
       binary: this.options.resticBinary,
       repository: record.location,
       password,

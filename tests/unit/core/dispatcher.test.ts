@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ConsoleError } from '../../../shared';
 import { createDispatcher, type Handlers } from '../../../electron/core/rpc/dispatcher';
+import { handlersWith } from '../../support/handlers';
 
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
-  const notUsed = () => Promise.reject(new Error('not used'));
-  return {
+  return handlersWith({
     'app.info': async () => ({ version: '1', mode: 'serve', demo: false, dataDir: '/d', startupIssues: [] }),
     'hosts.list': async () => [],
     'repos.list': async () => [],
-    'snapshots.list': notUsed,
-    'snapshots.ls': notUsed,
-    'snapshots.diff': notUsed,
     ...overrides,
-  };
+  });
 }
 
 const ctx = { origin: 'internal' as const };
