@@ -35,7 +35,7 @@
  * The login shell must be POSIX-like (sh, bash, dash, ksh, zsh).
  */
 import { createHash } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
 import { ConsoleError } from '../../../shared';
 import { SshConnection, type SshLimits } from '../ssh/connection';
@@ -109,6 +109,9 @@ export function remoteCommand(argv: readonly string[], cwd?: string): string {
   if (!program) throw new ConsoleError('BAD_REQUEST', 'empty argv');
   if (program.startsWith('-'))
     throw new ConsoleError('BAD_REQUEST', `program name must not start with "-": ${JSON.stringify(program)}`);
+  // A NUL cannot be in an argv, and sshd would cut the command line at it.
+  if (argv.some((a) => a.includes('\0')) || cwd?.includes('\0'))
+    throw new ConsoleError('BAD_REQUEST', 'an argument contains a NUL byte, which no program can receive');
   return [
     'exec',
     'sh',
@@ -137,8 +140,18 @@ export function encodeEnv(env: Record<string, string>): string {
   return `${out}\n`;
 }
 
-function ended(stream: Readable): Promise<void> {
+/**
+ * Settles when a consumer reading the stream has seen all of it ('end'),
+ * or — when nobody reads it (yet) — once everything is written into it:
+ * the exit of a process whose output nobody reads must not hang, and a
+ * late reader still finds the output buffered.
+ */
+function ended(stream: PassThrough): Promise<void> {
   if (stream.readableEnded || stream.destroyed) return Promise.resolve();
+  if (stream.readableFlowing !== true) {
+    if (stream.writableFinished) return Promise.resolve();
+    return new Promise((resolve) => stream.once('finish', () => resolve()));
+  }
   return new Promise((resolve) => {
     stream.once('end', resolve);
     stream.once('close', resolve);

@@ -7,6 +7,7 @@
 import { ConsoleError } from '../../../shared';
 import type { CoreContext } from '../context';
 import type { Handlers } from '../rpc/dispatcher';
+import { LOCAL_HOST_ID } from '../inventory/inventory';
 import { FleetRunners } from '../ssh/fleet-runners';
 import { testHost } from '../ssh/host-test';
 import { FINGERPRINT_RE } from '../store/host-keys';
@@ -119,6 +120,7 @@ export function hostRemoteHandlers(
       }
     },
 
-    'hosts.test': async ({ id }) => testHost(fleetRunners(ctx), id),
+    'hosts.test': async ({ id }) =>
+      testHost(fleetRunners(ctx), id, id === LOCAL_HOST_ID ? { resticBinary: ctx.resticBinary } : {}),
   };
 }
