@@ -1,8 +1,14 @@
 /** React Query hooks for the contract's read methods. */
-import { useQuery, type UseQueryOptions } from '@tanstack/react-query';
-import type { MethodInput, MethodName, MethodOutput } from '../../../shared';
+import { useQueries, useQuery, type UseQueryOptions } from '@tanstack/react-query';
+import {
+  TERMINAL_STATUSES,
+  type JobListFilter,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+} from '../../../shared';
 import { useClient } from '../client/ClientContext';
-import { queryKeys, type QueryKey } from './queryKeys';
+import { queryKeys, type AuditQueryFilter, type QueryKey } from './queryKeys';
 
 function useCall<M extends MethodName>(
   method: M,
@@ -58,4 +64,80 @@ export function useDiff(repoId: string | null, from: string | null, to: string |
     queryKeys.snapshots.diff(repoId ?? '', from ?? '', to ?? ''),
     { enabled, staleTime: Infinity },
   );
+}
+
+export function useBusinesses() {
+  return useCall('businesses.list', {}, queryKeys.businesses.list());
+}
+
+export function usePlans() {
+  return useCall('plans.list', {}, queryKeys.plans.list());
+}
+
+export function useHost(hostId: string | null) {
+  return useCall('hosts.get', { id: hostId ?? '' }, queryKeys.hosts.detail(hostId ?? ''), {
+    enabled: hostId !== null,
+  });
+}
+
+/**
+ * Every host's detail (pinned key, private key set): `hosts.list` carries
+ * only the address, so the hosts table asks for each one (a local read).
+ */
+export function useHostDetails(hostIds: readonly string[]): Array<MethodOutput<'hosts.get'> | undefined> {
+  const client = useClient();
+  return useQueries({
+    queries: hostIds.map((id) => ({
+      queryKey: queryKeys.hosts.detail(id) as QueryKey,
+      queryFn: () => client.call('hosts.get', { id }),
+    })),
+    combine: combineData,
+  });
+}
+
+/** Module-level so React Query can keep the combined array stable between renders. */
+function combineData<T>(results: Array<{ data?: T }>): Array<T | undefined> {
+  return results.map((r) => r.data);
+}
+
+/**
+ * Job lists are kept current by `jobs.changed` events (useJobEvents); while
+ * something runs, a slow poll also covers events missed during a reconnect.
+ */
+export function useJobs(filter: JobListFilter) {
+  return useCall('jobs.list', filter, queryKeys.jobs.list(filter), {
+    staleTime: 60_000,
+    refetchInterval: (query) =>
+      query.state.data?.some((job) => !TERMINAL_STATUSES.has(job.status)) ? 30_000 : false,
+  });
+}
+
+/** One job with its log tail; `jobs.changed` and `jobs.log` events update it in place. */
+export function useJob(jobId: string | null) {
+  return useCall('jobs.get', { id: jobId ?? '' }, queryKeys.jobs.detail(jobId ?? ''), {
+    enabled: jobId !== null,
+    staleTime: Infinity,
+  });
+}
+
+export function useAudit(filter: AuditQueryFilter) {
+  return useCall('audit.list', filter, queryKeys.audit.list(filter));
+}
+
+export function useChecks(limit = 60) {
+  return useCall('fleet.checks', { limit }, queryKeys.checks.list(limit), {
+    refetchInterval: (query) => (query.state.data?.some((c) => c.status === 'running') ? 5_000 : false),
+  });
+}
+
+/** A daily check with its items; `null` asks for the latest. */
+export function useCheck(checkId: string | null) {
+  return useCall('fleet.check', checkId ? { id: checkId } : {}, queryKeys.checks.detail(checkId), {
+    // A check still running fills in as hosts answer.
+    refetchInterval: (query) => (query.state.data?.check.status === 'running' ? 2_000 : false),
+  });
+}
+
+export function useCheckTrend(days: number) {
+  return useCall('fleet.checkTrend', { days }, queryKeys.checks.trend(days));
 }

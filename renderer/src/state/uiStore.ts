@@ -5,13 +5,59 @@
  */
 import { create } from 'zustand';
 import { persist, createJSONStorage } from 'zustand/middleware';
+import type { CheckStatus, JobStatus } from '../../../shared';
 import {
   EMPTY_SNAPSHOT_FILTERS,
   type SnapshotFilters,
   type SnapshotSort,
 } from '../screens/snapshots/snapshotFilters';
 
-export type Screen = 'repositories' | 'snapshots';
+export type Screen =
+  'dailyCheck' | 'repositories' | 'snapshots' | 'businesses' | 'hosts' | 'plans' | 'jobs' | 'audit';
+export type CheckTab = 'board' | 'hosts' | 'items' | 'history';
+
+export interface CheckItemFilters {
+  statuses: CheckStatus[];
+  /** Business keys (id, or '' for items of no business). */
+  businesses: string[];
+  /** Host keys (id, or '' for items of no host). */
+  hosts: string[];
+  kinds: string[];
+  text: string;
+}
+export const EMPTY_CHECK_ITEM_FILTERS: CheckItemFilters = {
+  statuses: [],
+  businesses: [],
+  hosts: [],
+  kinds: [],
+  text: '',
+};
+
+export interface JobFilters {
+  statuses: JobStatus[];
+  kind: string | null;
+  target: string;
+}
+export const EMPTY_JOB_FILTERS: JobFilters = { statuses: [], kind: null, target: '' };
+
+export interface AuditFilters {
+  actor: string | null;
+  action: string | null;
+  /** Substring of the target. */
+  target: string;
+  result: 'succeeded' | 'failed' | 'denied' | null;
+  /** Local calendar days `YYYY-MM-DD`, inclusive; '' means open-ended. */
+  from: string;
+  to: string;
+}
+export const EMPTY_AUDIT_FILTERS: AuditFilters = {
+  actor: null,
+  action: null,
+  target: '',
+  result: null,
+  from: '',
+  to: '',
+};
 export type ThemeChoice = 'light' | 'dark' | 'auto';
 export type Language = 'en' | 'zh-CN';
 
@@ -26,7 +72,26 @@ export interface UiState {
   snapshotSort: SnapshotSort;
   theme: ThemeChoice;
   language: Language;
+  /** The daily check shown; null follows the latest one. */
+  selectedCheckId: string | null;
+  /** The job of a daily check started from this window (its progress bar). */
+  dailyCheckJobId: string | null;
+  checkTab: CheckTab;
+  checkItemFilters: CheckItemFilters;
+  jobFilters: JobFilters;
+  /** The job whose detail drawer is open. */
+  openJobId: string | null;
+  auditFilters: AuditFilters;
   setScreen(screen: Screen): void;
+  selectCheck(checkId: string | null): void;
+  setDailyCheckJob(jobId: string | null): void;
+  setCheckTab(tab: CheckTab): void;
+  setCheckItemFilters(patch: Partial<CheckItemFilters>): void;
+  setJobFilters(patch: Partial<JobFilters>): void;
+  openJob(jobId: string | null): void;
+  /** Jump to the Jobs screen with that job's detail open. */
+  showJob(jobId: string): void;
+  setAuditFilters(patch: Partial<AuditFilters>): void;
   selectRepo(repoId: string | null): void;
   selectSnapshot(snapshotId: string | null): void;
   openSnapshot(repoId: string, snapshotId: string): void;
@@ -48,7 +113,22 @@ export const useUiStore = create<UiState>()(
       snapshotSort: [{ id: 'time', desc: true }],
       theme: 'auto',
       language: 'en',
+      selectedCheckId: null,
+      dailyCheckJobId: null,
+      checkTab: 'board',
+      checkItemFilters: EMPTY_CHECK_ITEM_FILTERS,
+      jobFilters: EMPTY_JOB_FILTERS,
+      openJobId: null,
+      auditFilters: EMPTY_AUDIT_FILTERS,
       setScreen: (screen) => set({ screen }),
+      selectCheck: (selectedCheckId) => set({ selectedCheckId }),
+      setDailyCheckJob: (dailyCheckJobId) => set({ dailyCheckJobId }),
+      setCheckTab: (checkTab) => set({ checkTab }),
+      setCheckItemFilters: (patch) => set((s) => ({ checkItemFilters: { ...s.checkItemFilters, ...patch } })),
+      setJobFilters: (patch) => set((s) => ({ jobFilters: { ...s.jobFilters, ...patch } })),
+      openJob: (openJobId) => set({ openJobId }),
+      showJob: (jobId) => set({ screen: 'jobs', openJobId: jobId }),
+      setAuditFilters: (patch) => set((s) => ({ auditFilters: { ...s.auditFilters, ...patch } })),
       selectRepo: (repoId) =>
         set((s) =>
           s.selectedRepoId === repoId
@@ -86,6 +166,7 @@ export const useUiStore = create<UiState>()(
         snapshotSort: s.snapshotSort,
         screen: s.screen,
         selectedRepoId: s.selectedRepoId,
+        checkTab: s.checkTab,
       }),
     },
   ),
