@@ -1,11 +1,27 @@
-import { useEffect, useMemo } from 'react';
-import { Badge, Group, Paper, Skeleton, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { useEffect, useMemo, useState } from 'react';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Group,
+  Menu,
+  Paper,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
+import { IconDots, IconKey, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Host, Repo } from '../../../../shared';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useHosts, useRepos } from '../../queries/hooks';
 import { useUiStore } from '../../state/uiStore';
 import { SnapshotsPanel } from '../snapshots/SnapshotsPanel';
+import { AddRepositoryModal } from './AddRepositoryModal';
+import { RemoveRepoModal, SetPasswordModal } from './RepoDialogs';
 
 const KIND_COLOR: Record<Repo['kind'], string> = {
   local: 'gray',
@@ -15,7 +31,17 @@ const KIND_COLOR: Record<Repo['kind'], string> = {
   other: 'gray',
 };
 
-function ReposTable({ repos, hosts }: { repos: Repo[]; hosts: Map<string, Host> }) {
+function ReposTable({
+  repos,
+  hosts,
+  onSetPassword,
+  onRemove,
+}: {
+  repos: Repo[];
+  hosts: Map<string, Host>;
+  onSetPassword(repo: Repo): void;
+  onRemove(repo: Repo): void;
+}) {
   const { t } = useTranslation();
   const selected = useUiStore((s) => s.selectedRepoId);
   const selectRepo = useUiStore((s) => s.selectRepo);
@@ -45,6 +71,7 @@ function ReposTable({ repos, hosts }: { repos: Repo[]; hosts: Map<string, Host> 
             <Table.Th style={{ width: 80 }}>{t('repos.columns.kind')}</Table.Th>
             <Table.Th style={{ width: '14%' }}>{t('repos.columns.host')}</Table.Th>
             <Table.Th style={{ width: '14%' }}>{t('repos.columns.business')}</Table.Th>
+            <Table.Th style={{ width: 40 }} aria-label={t('repos.actions')} />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -80,12 +107,23 @@ function ReposTable({ repos, hosts }: { repos: Repo[]; hosts: Map<string, Host> 
                         {t('repos.demo')}
                       </Badge>
                     )}
-                    {!repo.passwordSet && (
+                    {!repo.passwordSet ? (
                       <Tooltip label={t('repos.noPasswordTooltip')}>
                         <Badge size="xs" color="orange">
                           {t('repos.noPassword')}
                         </Badge>
                       </Tooltip>
+                    ) : (
+                      <Tooltip label={t('repos.passwordSetTooltip')}>
+                        <Badge size="xs" color="gray" variant="outline" data-testid="repo-password-set">
+                          {t('repos.passwordSet')}
+                        </Badge>
+                      </Tooltip>
+                    )}
+                    {repo.role === 'offsite' && (
+                      <Badge size="xs" color="grape">
+                        {t('repos.roles.offsite')}
+                      </Badge>
                     )}
                   </Group>
                 </Table.Td>
@@ -105,6 +143,36 @@ function ReposTable({ repos, hosts }: { repos: Repo[]; hosts: Map<string, Host> 
                     </Text>
                   )}
                 </Table.Td>
+                <Table.Td
+                  style={{ overflow: 'visible' }}
+                  onClick={(e) => e.stopPropagation()}
+                  onKeyDown={(e) => e.stopPropagation()}
+                >
+                  <Menu position="bottom-end" withinPortal>
+                    <Menu.Target>
+                      <ActionIcon
+                        variant="subtle"
+                        color="gray"
+                        aria-label={t('repos.actionsFor', { name: repo.name })}
+                        data-testid="repo-actions"
+                      >
+                        <IconDots size={14} />
+                      </ActionIcon>
+                    </Menu.Target>
+                    <Menu.Dropdown>
+                      <Menu.Item leftSection={<IconKey size={14} />} onClick={() => onSetPassword(repo)}>
+                        {repo.passwordSet ? t('repos.password.replace') : t('repos.password.set')}
+                      </Menu.Item>
+                      <Menu.Item
+                        leftSection={<IconTrash size={14} />}
+                        color="red"
+                        onClick={() => onRemove(repo)}
+                      >
+                        {t('repos.remove.action')}
+                      </Menu.Item>
+                    </Menu.Dropdown>
+                  </Menu>
+                </Table.Td>
               </Table.Tr>
             );
           })}
@@ -122,6 +190,9 @@ export function RepositoriesScreen() {
   const selectRepo = useUiStore((s) => s.selectRepo);
 
   const hostMap = useMemo(() => new Map((hosts.data ?? []).map((h) => [h.id, h])), [hosts.data]);
+  const [adding, setAdding] = useState(false);
+  const [passwordFor, setPasswordFor] = useState<Repo | null>(null);
+  const [removing, setRemoving] = useState<Repo | null>(null);
   const selected = repos.data?.find((r) => r.id === selectedRepoId) ?? null;
 
   // Keep a valid selection: the remembered repository if it still exists, else the first one.
@@ -136,11 +207,16 @@ export function RepositoriesScreen() {
         <Title order={2} size="h6">
           {t('repos.title')}
         </Title>
-        {repos.data && (
-          <Text size="xs" c="dimmed" data-testid="repos-count">
-            {t('repos.count', { count: repos.data.length })}
-          </Text>
-        )}
+        <Group gap="xs" wrap="nowrap">
+          {repos.data && (
+            <Text size="xs" c="dimmed" data-testid="repos-count">
+              {t('repos.count', { count: repos.data.length })}
+            </Text>
+          )}
+          <Button leftSection={<IconPlus size={14} />} onClick={() => setAdding(true)} data-testid="repo-add">
+            {t('repos.add.button')}
+          </Button>
+        </Group>
       </Group>
       {repos.isPending ? (
         <Stack gap={4} aria-busy="true">
@@ -163,10 +239,18 @@ export function RepositoriesScreen() {
           </Text>
         </Paper>
       ) : (
-        <ReposTable repos={repos.data} hosts={hostMap} />
+        <ReposTable
+          repos={repos.data}
+          hosts={hostMap}
+          onSetPassword={setPasswordFor}
+          onRemove={setRemoving}
+        />
       )}
       {hosts.isError && !repos.isError && <ErrorAlert error={hosts.error} title={t('repos.hostsFailed')} />}
       {selected && <SnapshotsPanel repo={selected} />}
+      <AddRepositoryModal opened={adding} onClose={() => setAdding(false)} />
+      <SetPasswordModal repo={passwordFor} onClose={() => setPasswordFor(null)} />
+      <RemoveRepoModal repo={removing} onClose={() => setRemoving(null)} />
     </Stack>
   );
 }

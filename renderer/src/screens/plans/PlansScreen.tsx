@@ -1,0 +1,344 @@
+/** Backup plans: what is backed up where, how often, and how fresh it must be. */
+import { useMemo, useState } from 'react';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Group,
+  Select,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+} from '@mantine/core';
+import { IconPencil, IconPlus, IconSearch, IconTrash } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import type { Plan } from '../../../../shared';
+import { DataTable, type Column } from '../../components/DataTable';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { formatHours } from '../../components/format';
+import { TableSkeleton } from '../../components/TableSkeleton';
+import { TypedConfirmModal } from '../../components/TypedConfirmModal';
+import { useBusinesses, useHosts, usePlans, useRepos } from '../../queries/hooks';
+import { useCallMutation } from '../../queries/mutations';
+import { queryKeys } from '../../queries/queryKeys';
+import { PlanFormModal } from './PlanFormModal';
+
+function retentionText(plan: Plan): string {
+  const r = plan.retention;
+  if (!r) return '';
+  const parts: string[] = [];
+  if (r.keepLast) parts.push(`last ${r.keepLast}`);
+  if (r.keepHourly) parts.push(`${r.keepHourly}h`);
+  if (r.keepDaily) parts.push(`${r.keepDaily}d`);
+  if (r.keepWeekly) parts.push(`${r.keepWeekly}w`);
+  if (r.keepMonthly) parts.push(`${r.keepMonthly}m`);
+  if (r.keepYearly) parts.push(`${r.keepYearly}y`);
+  if (r.keepWithin) parts.push(`within ${r.keepWithin}`);
+  return parts.join(' ');
+}
+
+export function PlansScreen() {
+  const { t } = useTranslation();
+  const plans = usePlans();
+  const businesses = useBusinesses();
+  const hosts = useHosts();
+  const repos = useRepos();
+  const [filter, setFilter] = useState('');
+  const [businessFilter, setBusinessFilter] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [editing, setEditing] = useState<Plan | 'new' | null>(null);
+  const [removing, setRemoving] = useState<Plan | null>(null);
+  const invalidate = [queryKeys.plans.all, queryKeys.audit.all];
+  const remove = useCallMutation('plans.remove', { invalidate, onSuccess: () => setRemoving(null) });
+  const toggle = useCallMutation('plans.update', { invalidate });
+  const resetRemove = remove.reset;
+  const mutateToggle = toggle.mutate;
+
+  const names = useMemo(
+    () => ({
+      business: new Map((businesses.data ?? []).map((b) => [b.id, b.name])),
+      host: new Map((hosts.data ?? []).map((h) => [h.id, h.name])),
+      repo: new Map((repos.data ?? []).map((r) => [r.id, r.name])),
+    }),
+    [businesses.data, hosts.data, repos.data],
+  );
+
+  const data = useMemo(
+    () => (plans.data ?? []).filter((p) => businessFilter === null || p.businessId === businessFilter),
+    [plans.data, businessFilter],
+  );
+
+  const columns = useMemo<Column<Plan>[]>(
+    () => [
+      {
+        id: 'enabled',
+        header: t('plans.columns.enabled'),
+        accessorFn: (p) => (p.enabled ? 1 : 0),
+        cell: ({ row }) => (
+          <Switch
+            size="xs"
+            checked={row.original.enabled}
+            onChange={(e) =>
+              mutateToggle({ id: row.original.id, patch: { enabled: e.currentTarget.checked } })
+            }
+            aria-label={t('plans.toggle', { name: row.original.name })}
+            data-testid="plan-enabled"
+          />
+        ),
+        meta: { width: 56, actions: true },
+      },
+      {
+        id: 'name',
+        header: t('plans.columns.name'),
+        accessorFn: (p) => p.name,
+        cell: ({ row }) => (
+          <Text size="xs" fw={500} truncate c={row.original.enabled ? undefined : 'dimmed'}>
+            {row.original.name}
+          </Text>
+        ),
+        meta: { width: '13%' },
+      },
+      {
+        id: 'business',
+        header: t('plans.columns.business'),
+        accessorFn: (p) => names.business.get(p.businessId) ?? p.businessId,
+        meta: { width: '12%' },
+      },
+      {
+        id: 'host',
+        header: t('plans.columns.host'),
+        accessorFn: (p) => names.host.get(p.hostId) ?? p.hostId,
+        meta: { width: '11%' },
+      },
+      {
+        id: 'repository',
+        header: t('plans.columns.repository'),
+        accessorFn: (p) => names.repo.get(p.repositoryId) ?? p.repositoryId,
+        meta: { width: '13%' },
+      },
+      {
+        id: 'paths',
+        header: t('plans.columns.paths'),
+        accessorFn: (p) => p.paths.join(', '),
+        cell: ({ row }) => {
+          const text = row.original.paths.join(', ');
+          const ex = row.original.excludes.length;
+          return (
+            <span
+              className="rfc-mono"
+              title={ex ? `${text}\n${t('plans.excludesCount', { count: ex })}` : text}
+            >
+              {text}
+            </span>
+          );
+        },
+      },
+      {
+        id: 'schedule',
+        header: t('plans.columns.schedule'),
+        accessorFn: (p) => p.schedule,
+        cell: ({ row }) => <span className="rfc-mono">{row.original.schedule}</span>,
+        meta: { width: 90 },
+      },
+      {
+        id: 'freshness',
+        header: t('plans.columns.freshness'),
+        accessorFn: (p) => p.effectiveFreshnessHours,
+        cell: ({ row }) => (
+          <Tooltip
+            label={
+              row.original.freshnessTargetHours === null
+                ? t('plans.freshnessInherited')
+                : t('plans.freshnessOwn')
+            }
+          >
+            <Text span size="xs" c={row.original.freshnessTargetHours === null ? 'dimmed' : undefined}>
+              {formatHours(row.original.effectiveFreshnessHours)}
+            </Text>
+          </Tooltip>
+        ),
+        meta: { width: 80, align: 'right' },
+      },
+      {
+        id: 'retention',
+        header: t('plans.columns.retention'),
+        accessorFn: (p) => retentionText(p),
+        cell: ({ row }) => {
+          const text = retentionText(row.original);
+          return text ? (
+            <span className="rfc-mono" title={text}>
+              {text}
+            </span>
+          ) : (
+            <Text span size="xs" c="dimmed">
+              {t('plans.keepAll')}
+            </Text>
+          );
+        },
+        meta: { width: 110 },
+      },
+      {
+        id: 'tags',
+        header: t('plans.columns.tags'),
+        accessorFn: (p) => p.tags.join(','),
+        cell: ({ row }) => (
+          <Group gap={3} wrap="nowrap" style={{ overflow: 'hidden' }} title={row.original.tags.join(', ')}>
+            {row.original.tags.map((tag) => (
+              <Badge key={tag} size="xs" color="gray" tt="none">
+                {tag}
+              </Badge>
+            ))}
+          </Group>
+        ),
+        meta: { width: 120 },
+      },
+      {
+        id: 'actions',
+        header: '',
+        enableSorting: false,
+        cell: ({ row }) => (
+          <Group gap={2} wrap="nowrap" justify="flex-end">
+            <Tooltip label={t('actions.edit')}>
+              <ActionIcon
+                variant="subtle"
+                color="gray"
+                aria-label={t('plans.editNamed', { name: row.original.name })}
+                onClick={() => setEditing(row.original)}
+                data-testid="plan-edit"
+              >
+                <IconPencil size={14} />
+              </ActionIcon>
+            </Tooltip>
+            <Tooltip label={t('actions.remove')}>
+              <ActionIcon
+                variant="subtle"
+                color="red"
+                aria-label={t('plans.removeNamed', { name: row.original.name })}
+                onClick={() => {
+                  resetRemove();
+                  setRemoving(row.original);
+                }}
+                data-testid="plan-remove"
+              >
+                <IconTrash size={14} />
+              </ActionIcon>
+            </Tooltip>
+          </Group>
+        ),
+        meta: { width: 64, actions: true },
+      },
+    ],
+    [t, names, resetRemove, mutateToggle],
+  );
+
+  return (
+    <Stack p="sm" gap="xs" style={{ flex: 1, minHeight: 0 }} data-testid="screen-plans">
+      <Group justify="space-between" gap="xs" wrap="nowrap">
+        <Group gap="xs" wrap="nowrap">
+          <Title order={2} size="h6">
+            {t('plans.title')}
+          </Title>
+          {plans.data && (
+            <Text size="xs" c="dimmed">
+              {t('plans.count', { count: plans.data.length })}
+            </Text>
+          )}
+        </Group>
+        <Group gap={6} wrap="nowrap">
+          <Select
+            aria-label={t('plans.columns.business')}
+            placeholder={t('plans.allBusinesses')}
+            data={(businesses.data ?? []).map((b) => ({ value: b.id, label: b.name }))}
+            value={businessFilter}
+            onChange={setBusinessFilter}
+            allowDeselect
+            clearable
+            searchable
+            w={180}
+            comboboxProps={{ withinPortal: true }}
+            data-testid="plans-business-filter"
+          />
+          <TextInput
+            aria-label={t('table.filter')}
+            placeholder={t('table.filterPlaceholder')}
+            leftSection={<IconSearch size={14} />}
+            value={filter}
+            onChange={(e) => setFilter(e.currentTarget.value)}
+            w={200}
+            data-testid="plans-filter"
+          />
+          <Button
+            leftSection={<IconPlus size={14} />}
+            onClick={() => setEditing('new')}
+            data-testid="plan-add"
+          >
+            {t('plans.add')}
+          </Button>
+        </Group>
+      </Group>
+      {toggle.isError && <ErrorAlert error={toggle.error} title={t('plans.toggleFailed')} />}
+      {plans.isPending ? (
+        <TableSkeleton label={t('plans.loading')} />
+      ) : plans.isError ? (
+        <ErrorAlert error={plans.error} title={t('plans.loadFailed')} onRetry={() => void plans.refetch()} />
+      ) : (
+        <DataTable
+          data={data}
+          columns={columns}
+          getRowId={(p) => p.id}
+          label={t('plans.title')}
+          testId="plans-table"
+          rowTestId="plan-row"
+          initialSorting={[
+            { id: 'business', desc: false },
+            { id: 'name', desc: false },
+          ]}
+          filter={filter}
+          filterFn={(p, q) =>
+            [
+              p.name,
+              ...p.paths,
+              ...p.tags,
+              names.host.get(p.hostId) ?? '',
+              names.repo.get(p.repositoryId) ?? '',
+            ]
+              .join('\n')
+              .toLowerCase()
+              .includes(q.trim().toLowerCase())
+          }
+          selectedId={selected}
+          onSelect={setSelected}
+          onOpen={(id) => setEditing(data.find((p) => p.id === id) ?? null)}
+          rowAttributes={(p) => ({ 'data-name': p.name, 'data-enabled': String(p.enabled) })}
+          empty={
+            <Stack gap={2} align="center">
+              <Text size="sm" fw={500}>
+                {t('plans.emptyTitle')}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {t('plans.emptyBody')}
+              </Text>
+            </Stack>
+          }
+        />
+      )}
+      <PlanFormModal plan={editing} onClose={() => setEditing(null)} />
+      <TypedConfirmModal
+        opened={removing !== null}
+        onClose={() => setRemoving(null)}
+        title={t('plans.removeTitle')}
+        name={removing?.name ?? ''}
+        confirmLabel={t('plans.removeConfirm')}
+        onConfirm={() => removing && remove.mutate({ id: removing.id })}
+        pending={remove.isPending}
+        error={remove.error}
+        testId="plan-remove-confirm"
+      >
+        <Text size="sm">{t('plans.removeBody')}</Text>
+      </TypedConfirmModal>
+    </Stack>
+  );
+}
