@@ -1,6 +1,16 @@
 import { useState } from 'react';
 import { Alert, AppShell, Badge, Group, NavLink, Skeleton, Stack, Text, Title, Tooltip } from '@mantine/core';
-import { IconCamera, IconDatabase, IconShieldCheck } from '@tabler/icons-react';
+import {
+  IconBuildingStore,
+  IconCalendarTime,
+  IconCamera,
+  IconDatabase,
+  IconHistory,
+  IconListCheck,
+  IconServer,
+  IconShieldCheck,
+  IconStethoscope,
+} from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from './components/describeError';
 import { ErrorBoundary } from './components/ErrorBoundary';
@@ -8,14 +18,62 @@ import { ConsoleError, isConsoleError } from '../../shared';
 import { SettingsMenu } from './components/SettingsMenu';
 import { useAppInfo } from './queries/hooks';
 import { useInvalidateEvents } from './queries/useInvalidateEvents';
+import { useJobEvents } from './queries/useJobEvents';
+import { AuditScreen } from './screens/audit/AuditScreen';
+import { BusinessesScreen } from './screens/businesses/BusinessesScreen';
+import { DailyCheckScreen } from './screens/fleet/DailyCheckScreen';
+import { HostsScreen } from './screens/hosts/HostsScreen';
+import { JobsScreen } from './screens/jobs/JobsScreen';
+import { PlansScreen } from './screens/plans/PlansScreen';
 import { RepositoriesScreen } from './screens/repos/RepositoriesScreen';
 import { SnapshotsScreen } from './screens/snapshots/SnapshotsScreen';
 import { useUiStore, type Screen } from './state/uiStore';
 
-const NAV: Array<{ screen: Screen; icon: typeof IconDatabase }> = [
-  { screen: 'repositories', icon: IconDatabase },
-  { screen: 'snapshots', icon: IconCamera },
+type NavEntry = { screen: Screen; icon: typeof IconDatabase };
+
+/** Daily check first: it is what the morning starts with. Then inventory, data, operations. */
+const NAV: Array<{ section: 'check' | 'inventory' | 'data' | 'operations'; entries: NavEntry[] }> = [
+  { section: 'check', entries: [{ screen: 'dailyCheck', icon: IconStethoscope }] },
+  {
+    section: 'inventory',
+    entries: [
+      { screen: 'businesses', icon: IconBuildingStore },
+      { screen: 'hosts', icon: IconServer },
+      { screen: 'repositories', icon: IconDatabase },
+      { screen: 'plans', icon: IconCalendarTime },
+    ],
+  },
+  { section: 'data', entries: [{ screen: 'snapshots', icon: IconCamera }] },
+  {
+    section: 'operations',
+    entries: [
+      { screen: 'jobs', icon: IconListCheck },
+      { screen: 'audit', icon: IconHistory },
+    ],
+  },
 ];
+
+function CurrentScreen({ screen }: { screen: Screen }) {
+  switch (screen) {
+    case 'dailyCheck':
+      return <DailyCheckScreen />;
+    case 'businesses':
+      return <BusinessesScreen />;
+    case 'hosts':
+      return <HostsScreen />;
+    case 'plans':
+      return <PlansScreen />;
+    case 'jobs':
+      return <JobsScreen />;
+    case 'audit':
+      return <AuditScreen />;
+    case 'snapshots':
+      return <SnapshotsScreen />;
+    case 'repositories':
+    default:
+      return <RepositoriesScreen />;
+  }
+}
 
 function HeaderStatus() {
   const { t } = useTranslation();
@@ -93,6 +151,7 @@ export function App() {
   const screen = useUiStore((s) => s.screen);
   const setScreen = useUiStore((s) => s.setScreen);
   useInvalidateEvents();
+  useJobEvents();
 
   return (
     <AppShell header={{ height: 44 }} navbar={{ width: 184, breakpoint: 0 }} padding={0}>
@@ -109,23 +168,32 @@ export function App() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p={6} aria-label={t('nav.label')}>
-        {NAV.map(({ screen: s, icon: Icon }) => (
-          <NavLink
-            key={s}
-            label={t(`nav.${s}`)}
-            leftSection={<Icon size={16} stroke={1.6} />}
-            active={screen === s}
-            onClick={() => setScreen(s)}
-            data-testid={`nav-${s}`}
-            aria-current={screen === s ? 'page' : undefined}
-            style={{ borderRadius: 'var(--mantine-radius-sm)' }}
-          />
+        {NAV.map(({ section, entries }) => (
+          <div key={section} role="group" aria-label={t(`nav.sections.${section}`)}>
+            {section !== 'check' && (
+              <Text size="10px" c="dimmed" tt="uppercase" fw={600} lts={0.4} px={8} pt={10} pb={2}>
+                {t(`nav.sections.${section}`)}
+              </Text>
+            )}
+            {entries.map(({ screen: s, icon: Icon }) => (
+              <NavLink
+                key={s}
+                label={t(`nav.${s}`)}
+                leftSection={<Icon size={16} stroke={1.6} />}
+                active={screen === s}
+                onClick={() => setScreen(s)}
+                data-testid={`nav-${s}`}
+                aria-current={screen === s ? 'page' : undefined}
+                style={{ borderRadius: 'var(--mantine-radius-sm)' }}
+              />
+            ))}
+          </div>
         ))}
       </AppShell.Navbar>
       <AppShell.Main style={{ height: '100dvh', display: 'flex', flexDirection: 'column' }}>
         <StartupIssues />
         <ErrorBoundary resetKey={screen}>
-          {screen === 'repositories' ? <RepositoriesScreen /> : <SnapshotsScreen />}
+          <CurrentScreen screen={screen} />
         </ErrorBoundary>
       </AppShell.Main>
     </AppShell>
