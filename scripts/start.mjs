@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rebuildForElectron, sqliteLoadsIn } from './lib/native-abi.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -31,6 +32,15 @@ const electron = electronBinary();
 if (!electron) {
   process.stderr.write(`${MISSING_ELECTRON_MESSAGE}\n`);
   process.exit(1);
+}
+
+// The SQLite module was built for Node by npm install; Electron needs its own build.
+if (!sqliteLoadsIn(electron, root, { electron: true }).ok) {
+  process.stderr.write('npm start: rebuilding the SQLite module for Electron (once; npm test switches it back)…\n');
+  if (!rebuildForElectron(root)) {
+    process.stderr.write('npm start: rebuilding better-sqlite3 for Electron failed (see above); Electron was not started.\n');
+    process.exit(1);
+  }
 }
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';

@@ -18,9 +18,10 @@
 // they pass they are not counted, as they are preconditions, not tests.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rebuildForNode, sqliteLoadsIn } from './lib/native-abi.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -44,31 +45,6 @@ function run(cmd, args, env = process.env) {
   return r.status === 0;
 }
 
-function readPackageJson() {
-  return JSON.parse(readFileSync('package.json', 'utf8'));
-}
-
-/** Files the build scripts need; while the project is being written some may not exist yet. */
-function buildMissingInputs(scripts) {
-  const missing = [];
-  const chain = Object.entries(scripts).filter(([k]) => k === 'build' || k.startsWith('build:'));
-  for (const [, cmd] of chain) {
-    for (const m of cmd.matchAll(/\bnode\s+(\S+\.[cm]?js)\b/g)) {
-      if (!existsSync(m[1])) missing.push(m[1]);
-    }
-    if (/\bvite build\b/.test(cmd)) {
-      const configs = ['vite.config.ts', 'vite.config.mts', 'vite.config.js', 'vite.config.mjs'];
-      if (!configs.some((c) => existsSync(c))) missing.push('vite.config.ts');
-    }
-  }
-  return missing;
-}
-
-function hasTestFiles(dir) {
-  if (!existsSync(dir)) return false;
-  return readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith('.test.ts'));
-}
-
 // ------------------------------------------------------------ provision --
 if (process.env.RFC_SKIP_PROVISION === '1') {
   banner('provision: skipped (RFC_SKIP_PROVISION=1)');
@@ -79,32 +55,18 @@ if (process.env.RFC_SKIP_PROVISION === '1') {
 }
 
 // ---------------------------------------------------------------- build --
-{
-  const pkg = readPackageJson();
-  const scripts = pkg.scripts ?? {};
-  const missing = scripts.build ? buildMissingInputs(scripts) : ['the "build" script in package.json'];
-  if (missing.length === 0) {
-    banner('build (npm run build)');
-    if (!run(npm, ['run', 'build'])) checks.push({ name: 'build', ok: false });
-  } else if (hasTestFiles('tests/e2e')) {
-    banner('build');
-    console.error(`build: cannot run, missing ${missing.join(', ')}; the e2e tests need the build`);
-    checks.push({ name: 'build', ok: false, note: `missing ${missing.join(', ')}` });
-  } else {
-    banner('build');
-    console.log(`build: NOT RUN yet, missing ${missing.join(', ')} (no e2e tests need it yet)`);
-  }
+banner('build (npm run build)');
+if (!run(npm, ['run', 'build'])) checks.push({ name: 'build', ok: false });
+
+// `npm start` may have rebuilt the SQLite module for Electron; tests run on Node.
+if (!sqliteLoadsIn(process.execPath, root).ok) {
+  banner('rebuild better-sqlite3 for Node');
+  if (!rebuildForNode(root)) checks.push({ name: 'sqlite-rebuild', ok: false });
 }
 
 // ------------------------------------------------------ lint, typecheck --
 for (const name of ['lint', 'typecheck']) {
-  const scripts = readPackageJson().scripts ?? {};
   banner(`check: ${name} (npm run ${name})`);
-  if (!scripts[name]) {
-    console.error(`${name}: no "${name}" script in package.json`);
-    checks.push({ name, ok: false, note: 'script missing' });
-    continue;
-  }
   checks.push({ name, ok: run(npm, ['run', '--silent', name]) });
 }
 
