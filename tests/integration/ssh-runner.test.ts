@@ -320,6 +320,49 @@ describe('remote execution over real sshd hosts', () => {
     expect(runners.leftoverProcesses(hostId)).toEqual([]);
   });
 
+  it('keepalive notices a peer that went silent; an idle connection is closed and reopened on demand', async () => {
+    const tuned = new FleetRunners({
+      store,
+      secrets,
+      limits: { keepaliveIntervalMs: 300, keepaliveCountMax: 2, idleMs: 400 },
+    });
+    try {
+      // Idle: closed after idleMs, the next command connects again.
+      const runner = await tuned.sshRunnerFor(hostId);
+      await collect(runner.start({ argv: ['true'] }));
+      expect(runner.connection.isConnected).toBe(true);
+      await waitFor('the idle connection to close', () => !runner.connection.isConnected, 5_000);
+      const handshakes = runner.connection.handshakes;
+      const back = await collect(runner.start({ argv: ['echo', 'again'] }));
+      expect(back.stdout.toString('utf8')).toBe('again\n');
+      expect(runner.connection.handshakes).toBe(handshakes + 1);
+
+      // Silent peer: the session's sshd processes are stopped (not killed), so no FIN, no RST — only keepalive can tell.
+      const proc = runner.start({ argv: ['sleep', '63'] });
+      proc.stdout.resume();
+      proc.stderr.resume();
+      const pid = (await proc.remotePid)!;
+      const frozen: number[] = [];
+      for (let p = parentOf(pid); p > 1; p = parentOf(p)) {
+        if (readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(host.configPath)) break;
+        if (readFileSync(`/proc/${p}/comm`, 'utf8').trim().startsWith('sshd')) frozen.push(p);
+      }
+      expect(frozen.length).toBeGreaterThan(0);
+      for (const p of frozen) process.kill(p, 'SIGSTOP');
+      try {
+        const t0 = Date.now();
+        const err = await errorOf(proc.exit);
+        expect(err.code).toBe('HOST_UNREACHABLE');
+        expect(Date.now() - t0).toBeLessThan(10_000);
+      } finally {
+        for (const p of frozen) process.kill(p, 'SIGKILL');
+      }
+      process.kill(pid, 'SIGKILL');
+    } finally {
+      await tuned.close();
+    }
+  });
+
   describe('bad hosts and keys: typed errors, nothing pinned or changed', () => {
     let silent: Server;
     const sockets: Socket[] = [];
