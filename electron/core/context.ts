@@ -5,11 +5,11 @@
  */
 import type { ErrorBody } from '../../shared';
 import type { AuditLog } from './audit/audit-log';
-import type { RunnerRegistry } from './exec/runners';
 import type { JobManager } from './jobs/job-manager';
 import type { Redactor } from './jobs/redact';
 import type { EventBus } from './rpc/event-bus';
 import type { SecretStore } from './secrets/secret-store';
+import type { FleetRunners } from './ssh/fleet-runners';
 import type { RepositoryService } from './services/repositories';
 import type { SnapshotService } from './services/snapshots';
 import type { StoreInventory } from './store/inventory-adapter';
@@ -28,7 +28,8 @@ export interface CoreContext {
   readonly jobs: JobManager;
   readonly audit: AuditLog;
   readonly events: EventBus;
-  readonly runners: RunnerRegistry;
+  /** Local exec for "this machine", pooled SSH for managed hosts. */
+  readonly runners: FleetRunners;
   readonly repos: RepositoryService;
   readonly snapshots: SnapshotService;
   readonly startupIssues: ErrorBody[];

@@ -8,34 +8,10 @@ import { ConsoleError } from '../../../shared';
 import type { CoreContext } from '../context';
 import type { Handlers } from '../rpc/dispatcher';
 import { LOCAL_HOST_ID } from '../inventory/inventory';
-import { FleetRunners } from '../ssh/fleet-runners';
 import { testHost } from '../ssh/host-test';
 import { FINGERPRINT_RE } from '../store/host-keys';
-import { Hosts, type HostRecord } from '../store/hosts';
 import { audited } from './audited';
-
-/** The contract's HostDetail (same shape inventory.ts returns). */
-function hostDetail(record: HostRecord) {
-  return {
-    ...Hosts.toDomain(record),
-    ...(record.authKind ? { authKind: record.authKind } : {}),
-    ...(record.hostKey
-      ? {
-          hostKey: {
-            fingerprint: record.hostKey.fingerprint,
-            ...(record.hostKey.publicKey ? { publicKey: record.hostKey.publicKey } : {}),
-            pinnedAt: record.hostKey.pinnedAt,
-          },
-        }
-      : {}),
-    privateKeySet: record.privateKeySet,
-  };
-}
-
-function fleetRunners(ctx: CoreContext): FleetRunners {
-  if (ctx.runners instanceof FleetRunners) return ctx.runners;
-  throw new ConsoleError('NOT_FOUND', 'SSH hosts are not available in this build.');
-}
+import { hostDetail } from './host-detail';
 
 export function hostRemoteHandlers(
   ctx: CoreContext,
@@ -50,7 +26,7 @@ export function hostRemoteHandlers(
     'hosts.scanKey': async ({ id }) => {
       const host = await store.hosts.get(id);
       try {
-        const scan = await audited(ctx, 'hosts.scanKey', `host:${id}`, () => fleetRunners(ctx).scanKey(id), {
+        const scan = await audited(ctx, 'hosts.scanKey', `host:${id}`, () => ctx.runners.scanKey(id), {
           name: host.name,
           ...(host.address ? { address: `${host.address}:${host.port ?? 22}` } : {}),
         });
@@ -82,7 +58,7 @@ export function hostRemoteHandlers(
                 'Not a SHA256 fingerprint ("SHA256:" and 43 base64 characters).',
               );
             }
-            const runners = fleetRunners(ctx);
+            const runners = ctx.runners;
             // What the server offers now, not what the user saw a while ago.
             const scan = await runners.scanKey(id);
             if (scan.fingerprint !== fingerprint) {
@@ -121,6 +97,6 @@ export function hostRemoteHandlers(
     },
 
     'hosts.test': async ({ id }) =>
-      testHost(fleetRunners(ctx), id, id === LOCAL_HOST_ID ? { resticBinary: ctx.resticBinary } : {}),
+      testHost(ctx.runners, id, id === LOCAL_HOST_ID ? { resticBinary: ctx.resticBinary } : {}),
   };
 }

@@ -3,29 +3,14 @@ import { utils as ssh2Utils } from 'ssh2';
 import { ConsoleError } from '../../../shared';
 import type { CoreContext } from '../context';
 import type { Handlers } from '../rpc/dispatcher';
-import { Hosts, type HostRecord } from '../store/hosts';
+import { Hosts } from '../store/hosts';
+import { hostDetail } from './host-detail';
 import { Repositories } from '../store/repositories';
 import { Restic } from '../restic/restic';
 import { audited, requireTypedConfirmation } from './audited';
 
 type KeyMaterial = { kind: 'paste'; privateKey: string; passphrase?: string | undefined } | { kind: 'generate' };
 
-function hostDetail(record: HostRecord) {
-  return {
-    ...Hosts.toDomain(record),
-    ...(record.authKind ? { authKind: record.authKind } : {}),
-    ...(record.hostKey
-      ? {
-          hostKey: {
-            fingerprint: record.hostKey.fingerprint,
-            ...(record.hostKey.publicKey ? { publicKey: record.hostKey.publicKey } : {}),
-            pinnedAt: record.hostKey.pinnedAt,
-          },
-        }
-      : {}),
-    privateKeySet: record.privateKeySet,
-  };
-}
 
 /**
  * Stores a host's private key. A generated key is ed25519 in OpenSSH
@@ -119,6 +104,8 @@ export function inventoryHandlers(
     },
     'hosts.update': async ({ id, patch }) => {
       const record = await audited(ctx, 'hosts.update', `host:${id}`, () => store.hosts.update(id, patch));
+      // A pooled connection was made with the old address, user or key.
+      ctx.runners.forget(id);
       changed('hosts');
       return hostDetail(record);
     },
@@ -127,6 +114,7 @@ export function inventoryHandlers(
         const host = await store.hosts.get(id);
         const publicKey = await applyKey(ctx, id, host.name, key);
         if (host.authKind !== 'key') await store.hosts.update(id, { authKind: 'key' });
+        ctx.runners.forget(id);
         return { host: hostDetail(await store.hosts.get(id)), ...(publicKey ? { publicKey } : {}) };
       });
       changed('hosts');
@@ -136,6 +124,7 @@ export function inventoryHandlers(
       await audited(ctx, 'hosts.remove', `host:${id}`, async () => {
         requireTypedConfirmation((await store.hosts.get(id)).name, confirm, 'this host');
         await store.hosts.remove(id);
+        ctx.runners.forget(id);
       });
       changed('hosts');
       return {};
