@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Records what real restic binaries print, for the driver's unit tests.
 //
-//   node scripts/record-restic-fixtures.mjs [path/to/restic ...]
+//   node scripts/record-restic-fixtures.mjs [--only=maintenance] [path/to/restic ...]
+//
+// --only=maintenance re-records just the maint-* cases (stats, check,
+// forget, prune, find, key, tag) into the existing fixture folders.
 //
 // Without arguments it records every restic in the peers manifest
 // (scripts/provision.mjs). For each binary it builds a scratch repository
@@ -177,7 +180,7 @@ const stopAfterRetries = (n) => (child, io) => {
   };
 };
 
-async function recordVersion(bin, minio) {
+async function recordVersion(bin, minio, only) {
   const v = await run(bin, ['version']);
   const m = /restic (\d+\.\d+\.\d+)/.exec(v.stdout.toString());
   if (!m) throw new Error(`${bin}: cannot read version from ${JSON.stringify(v.stdout.toString())}`);
@@ -185,7 +188,7 @@ async function recordVersion(bin, minio) {
   const scratch = join(scratchRoot, version);
   const outDir = join(fixturesRoot, version);
   rmSync(scratch, { recursive: true, force: true });
-  rmSync(outDir, { recursive: true, force: true });
+  if (!only) rmSync(outDir, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
   mkdirSync(outDir, { recursive: true });
 
@@ -207,6 +210,8 @@ async function recordVersion(bin, minio) {
     text = text.split(` on ${host} by `).join(` on ${HOST} by `);
     text = text.split(`"hostname": "${host}"`).join(`"hostname": "${HOST}"`);
     text = text.split(`"hostname":"${host}"`).join(`"hostname":"${HOST}"`);
+    text = text.split(`"hostName":"${host}"`).join(`"hostName":"${HOST}"`);
+    text = text.split(`@${host},`).join(`@${HOST},`);
     if (minio) {
       text = text.split(minio.secretKey).join('<secret>').split(minio.accessKey).join('<access-key>');
       text = text.split(`127.0.0.1:${minio.port}`).join('127.0.0.1:9000');
@@ -214,8 +219,11 @@ async function recordVersion(bin, minio) {
     return Buffer.from(text, 'latin1');
   };
 
-  async function record(name, args, { env = {}, note, during, stdin, expectCode } = {}) {
-    const r = await run(bin, args, { env: { ...baseEnv, ...env }, during, stdin });
+  async function record(name, args, { env = {}, note, during, stdin, expectCode, viaShell } = {}) {
+    const r = viaShell
+      ? await run(args[0], args.slice(1), { env: { ...baseEnv, ...env }, during, stdin: 'ignore' })
+      : await run(bin, args, { env: { ...baseEnv, ...env }, during, stdin });
+    if (viaShell) args = args.map((a) => (a === bin ? 'restic' : a));
     const stdoutText = r.stdout.toString('utf8');
     const looksJsonl =
       stdoutText.length > 0 &&
@@ -223,7 +231,9 @@ async function recordVersion(bin, minio) {
     const stdoutFile = `${name}.stdout.${looksJsonl ? 'jsonl' : 'txt'}`;
     writeFileSync(join(outDir, stdoutFile), scrub(r.stdout));
     writeFileSync(join(outDir, `${name}.stderr.txt`), scrub(r.stderr));
-    const shownEnv = Object.keys(env).filter((k) => !/^(RESTIC_PASSWORD|RESTIC_REPOSITORY|AWS_)/.test(k));
+    const shownEnv = Object.keys(env).filter(
+      (k) => !/^(RESTIC_PASSWORD|RESTIC_REPOSITORY|AWS_|RFC_NEW_PASSWORD)/.test(k),
+    );
     index.push({
       name,
       args: args.map((a) => a.split(scratch).join('$SCRATCH')),
@@ -232,7 +242,9 @@ async function recordVersion(bin, minio) {
             env: Object.fromEntries(shownEnv.map((k) => [k, String(env[k]).split(scratch).join('$SCRATCH')])),
           }
         : {}),
-      ...(env.RESTIC_REPOSITORY && env.RESTIC_REPOSITORY !== repo
+      ...(env.RESTIC_REPOSITORY &&
+      env.RESTIC_REPOSITORY !== repo &&
+      !env.RESTIC_REPOSITORY.startsWith(join(scratch, 'maint-'))
         ? {
             repository: scrub(
               Buffer.from(env.RESTIC_REPOSITORY.split(scratch).join('$SCRATCH'), 'latin1'),
@@ -253,6 +265,17 @@ async function recordVersion(bin, minio) {
     }
     console.log(`  ${version} ${name}: exit ${r.code}${r.signal ? ` (${r.signal})` : ''}`);
     return r;
+  }
+
+  if (only === 'maintenance') {
+    await recordMaintenance({ bin, version, scratch, record, baseEnv, password, run });
+    const indexPath = join(outDir, 'index.json');
+    const existing = existsSync(indexPath) ? JSON.parse(readFileSync(indexPath, 'utf8')).cases : [];
+    const names = new Set(index.map((c) => c.name));
+    const merged = [...existing.filter((c) => !names.has(c.name)), ...index];
+    writeFileSync(indexPath, await formatJson({ version, cases: merged }));
+    rmSync(scratch, { recursive: true, force: true });
+    return version;
   }
 
   // ---- source data, hostile names included (valid UTF-8; see bytes/ below)
@@ -513,18 +536,153 @@ async function recordVersion(bin, minio) {
     });
   }
 
+  await recordMaintenance({ bin, version, scratch, record, baseEnv, password, run });
+
   writeFileSync(join(outDir, 'index.json'), await formatJson({ version, cases: index }));
   rmSync(scratch, { recursive: true, force: true });
   return version;
 }
 
-const bins = process.argv.length > 2 ? process.argv.slice(2) : binariesFromManifest();
-const minio = await startMinio();
-if (!minio) console.warn('no MinIO in the peers manifest: the s3-* cases are not recorded');
+/**
+ * Maintenance commands (stats, check, forget, prune, find, key, tag) on a
+ * repository of their own: `maint-*` cases. `--only=maintenance` records
+ * just these, leaving the other fixtures as they are.
+ */
+async function recordMaintenance({ bin, scratch, record, baseEnv, password, run: exec }) {
+  const repo = join(scratch, 'maint-repo');
+  const data = join(scratch, 'maint-data');
+  const env = { RESTIC_REPOSITORY: repo };
+  const envOf = { ...baseEnv, ...env };
+  const rec = (name, args, opts = {}) => record(name, args, { ...opts, env: { ...env, ...opts.env } });
+  const backup = async (host, tag, time) => {
+    const r = await exec(
+      bin,
+      ['backup', '--quiet', `--host=${host}`, ...(tag ? [`--tag=${tag}`] : []), `--time=${time}`, '--', data],
+      { env: envOf },
+    );
+    if (r.code !== 0) throw new Error(`maint backup failed: ${r.stderr}`);
+  };
+  mkdirSync(join(data, 'docs'), { recursive: true });
+  writeFileSync(join(data, 'docs', 'report.txt'), 'version 1\n');
+  writeFileSync(join(data, 'keep.txt'), 'unchanged\n');
+  writeFileSync(join(data, 'big.bin'), randomBytes(256 * 1024));
+  await exec(bin, ['init'], { env: envOf });
+  // Five snapshots over three days on two hosts, so retention rules differ.
+  await backup(HOST, 'daily', '2026-11-17 10:00:00');
+  writeFileSync(join(data, 'docs', 'report.txt'), 'version 2, longer\n');
+  await backup(HOST, 'daily', '2026-11-18 10:00:00');
+  await backup(HOST, 'daily', '2026-11-18 22:00:00');
+  writeFileSync(join(data, 'docs', 'report.txt'), 'version 3\n');
+  await backup(HOST, 'weekly', '2026-11-19 10:00:00');
+  await backup('other-host', undefined, '2026-11-19 11:00:00');
+  const snaps = JSON.parse((await exec(bin, ['snapshots', '--json'], { env: envOf })).stdout.toString());
+  await rec('maint-snapshots', ['snapshots', '--json']);
+
+  await rec('maint-stats-restore-size', ['stats', '--json', '--mode=restore-size']);
+  await rec('maint-stats-raw-data', ['stats', '--json', '--mode=raw-data']);
+  await rec('maint-stats-no-lock', ['stats', '--json', '--no-lock', '--mode=restore-size']);
+
+  await rec('maint-check', ['check', '--json']);
+  await rec('maint-check-subset-fraction', ['check', '--json', '--read-data-subset=1/2']);
+  await rec('maint-check-subset-percent', ['check', '--json', '--read-data-subset=50%']);
+  await rec('maint-check-subset-size', ['check', '--json', '--read-data-subset=100K']);
+  await rec('maint-check-read-data', ['check', '--json', '--read-data']);
+
+  await rec('maint-forget-dry-run-last', ['forget', '--json', '--dry-run', '--keep-last=1']);
+  await rec('maint-forget-dry-run-daily', [
+    'forget',
+    '--json',
+    '--dry-run',
+    '--keep-daily=2',
+    '--keep-tag=weekly',
+  ]);
+  await rec('maint-forget-dry-run-group-host', [
+    'forget',
+    '--json',
+    '--dry-run',
+    '--group-by=host',
+    '--keep-within=1d',
+  ]);
+  await rec('maint-forget-remove-all', ['forget', '--json', '--dry-run', '--keep-tag=no-such-tag'], {
+    note: '0.17+ refuse to remove every snapshot of a group; 0.14 plans to remove them all',
+  });
+  await rec('maint-forget-no-policy', ['forget', '--json', '--dry-run']);
+
+  await rec('maint-find', ['find', '--json', '--', '*.txt']);
+  await rec('maint-find-none', ['find', '--json', '--', 'no-such-name']);
+  await rec('maint-find-path', ['find', '--json', '--', join(data, 'docs', 'report.txt')], {
+    note: 'a pattern starting with / matches that path only',
+  });
+  await rec('maint-find-snapshot', ['find', '--json', `--snapshot=${snaps[0].id}`, '--', 'report.txt']);
+
+  await rec('maint-key-list', ['key', 'list', '--json']);
+  await rec(
+    'maint-key-add',
+    [
+      'sh',
+      '-c',
+      'printf "%s\\n" "$RFC_NEW_PASSWORD" | exec "$@"',
+      'key-add',
+      bin,
+      'key',
+      'add',
+      `--host=${HOST}-2`,
+    ],
+    {
+      env: { RFC_NEW_PASSWORD: `${password}-second-key` },
+      note: 'the new password on stdin (never argv); argv[4] is the binary',
+      viaShell: true,
+    },
+  );
+  const keys = JSON.parse((await exec(bin, ['key', 'list', '--json'], { env: envOf })).stdout.toString());
+  await rec('maint-key-list-two', ['key', 'list', '--json']);
+  const other = keys.find((k) => !k.current);
+  const current = keys.find((k) => k.current);
+  await rec('maint-key-remove-current', ['key', 'remove', '--', current.id]);
+  await rec('maint-key-remove-missing', ['key', 'remove', '--', 'ffffffff']);
+  if (other) await rec('maint-key-remove', ['key', 'remove', '--', other.id]);
+
+  await rec('maint-tag-add', ['tag', '--json', '--add=reviewed', '--', snaps[0].id]);
+  await rec('maint-tag-missing', ['tag', '--json', '--add=reviewed', '--', 'deadbeef']);
+  await rec('maint-snapshots-after-tag', ['snapshots', '--json']);
+  await rec('maint-forget-snapshot-missing', ['forget', '--', 'deadbeef']);
+  await rec('maint-forget-snapshot', ['forget', '--', snaps[snaps.length - 1].id]);
+  await rec('maint-forget-last', ['forget', '--json', '--keep-last=2']);
+  await rec('maint-prune-dry-run', ['prune', '--dry-run']);
+  await rec('maint-prune', ['prune', '--max-unused=0%']);
+
+  // A damaged pack: bytes overwritten in every data pack of a copy.
+  const damaged = join(scratch, 'maint-damaged');
+  await exec('cp', ['-a', repo, damaged]);
+  const packsRoot = join(damaged, 'data');
+  for (const sub of readdirSync(packsRoot)) {
+    for (const f of readdirSync(join(packsRoot, sub))) {
+      const p = join(packsRoot, sub, f);
+      const buf = readFileSync(p);
+      if (buf.length > 64) buf.fill(0x58, 40, 56);
+      writeFileSync(p, buf);
+    }
+  }
+  await rec('maint-check-damaged', ['check', '--json', '--read-data'], {
+    env: { RESTIC_REPOSITORY: damaged },
+    note: 'every data pack damaged',
+  });
+}
+
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const only = onlyArg ? onlyArg.slice('--only='.length) : undefined;
+if (only !== undefined && only !== 'maintenance') {
+  console.error(`--only=${only}: only "maintenance" is supported`);
+  process.exit(2);
+}
+const binArgs = process.argv.slice(2).filter((a) => !a.startsWith('--only='));
+const bins = binArgs.length > 0 ? binArgs : binariesFromManifest();
+const minio = only ? undefined : await startMinio();
+if (!minio && !only) console.warn('no MinIO in the peers manifest: the s3-* cases are not recorded');
 try {
   for (const bin of bins) {
     console.log(`recording ${bin}`);
-    const version = await recordVersion(bin, minio);
+    const version = await recordVersion(bin, minio, only);
     console.log(`  -> tests/fixtures/restic/${version}/`);
   }
 } finally {

@@ -11,11 +11,24 @@
  *   so a name starting with `-` is never read as an option.
  * - Failures are ConsoleErrors with a code from the closed set (exit-codes.ts).
  */
-import { ConsoleError, type DiffChange, type DiffStats, type LsNode, type Snapshot } from '../../../shared';
+import {
+  ConsoleError,
+  type CheckReadData,
+  type CheckResult,
+  type DiffChange,
+  type DiffStats,
+  type FindResult,
+  type ForgetGroup,
+  type LsNode,
+  type RepoKey,
+  type RepoStats,
+  type RetentionPolicy,
+  type Snapshot,
+} from '../../../shared';
 import type { ProcessRunner } from '../exec/process';
 import { shellAssignment, shellJoin } from '../exec/shell-quote';
 import { BackupOutputParser } from './backup-parser';
-import { classifyStderr, resticMessage } from './exit-codes';
+import { classifyStderr, resticMessage, stripAnsi } from './exit-codes';
 import { parseJsonDocument, type JsonLineEvent } from './jsonl';
 import {
   CatConfigSchema,
@@ -36,12 +49,34 @@ import {
   type BackupSummary,
   type RepoConfig,
 } from './messages';
+import {
+  exactPathPattern,
+  FindJsonSchema,
+  ForgetJsonSchema,
+  isRemoveAllRefusal,
+  KeyListJsonSchema,
+  parseCheckOutput,
+  parseKeyAddOutput,
+  parsePruneOutput,
+  parseTagJson,
+  parseTagText,
+  policyArgs,
+  readDataArgs,
+  StatsJsonSchema,
+  toFindResults,
+  toForgetGroup,
+  toRepoKeys,
+  toRepoStats,
+  type PruneSummary,
+  type TagChange,
+} from './maintenance';
 import { isGoneLockText, LockJsonSchema, parseLockIds, toResticLock, type ResticLock } from './locks';
 import { failureError, runRestic, type ResticRunResult } from './runner';
 import { parseVersionOutput, type ResticVersion } from './version';
 
 export type { BackupItemError, BackupProgress, BackupSummary, RepoConfig } from './messages';
 export type { ResticLock } from './locks';
+export type { PruneSummary, TagChange } from './maintenance';
 export { ResticVersion, type ResticFeature, type ResticVersionInfo } from './version';
 
 export interface ResticTarget {
@@ -121,6 +156,65 @@ export interface DiffResult {
 }
 
 export const DEFAULT_DIFF_LIMIT = 50_000;
+
+/** A line of a long maintenance command's text output, for the job log. */
+export type OutputLineHandler = (line: string, stream: 'stdout' | 'stderr') => void;
+
+export interface StatsOptions extends CommandOptions {
+  mode?: 'restore-size' | 'raw-data';
+  /** --no-lock: readable while check or prune holds an exclusive lock. */
+  noLock?: boolean;
+}
+
+export interface CheckOptions extends CommandOptions {
+  readData?: CheckReadData;
+  onLine?: OutputLineHandler;
+}
+
+export interface ForgetOptions extends CommandOptions {
+  dryRun?: boolean;
+  /** restic --group-by (default host,paths); '' = one group for all snapshots. */
+  groupBy?: string;
+}
+
+export interface PruneOptions extends CommandOptions {
+  dryRun?: boolean;
+  /** --max-unused, e.g. "5%", "unlimited", "100M". */
+  maxUnused?: string;
+  onLine?: OutputLineHandler;
+}
+
+export interface FindOptions extends CommandOptions {
+  /** Search only these snapshots (default: all). */
+  snapshotIds?: string[];
+  ignoreCase?: boolean;
+}
+
+export interface TagOptions extends CommandOptions {
+  add?: string[];
+  remove?: string[];
+  set?: string[];
+}
+
+export interface TagResult {
+  changedSnapshots: number;
+  /** Tagging rewrites a snapshot: its new id. */
+  changes: TagChange[];
+}
+
+/** The "keeps nothing of a group" refusal, the same on every version (0.17+ refuse on their own). */
+export function removeAllError(display: string, groups?: ForgetGroup[]): ConsoleError {
+  const emptied = (groups ?? [])
+    .filter((g) => g.keep.length === 0 && g.remove.length > 0)
+    .map((g) => ({ host: g.host, paths: g.paths, tags: g.tags, remove: g.remove.length }));
+  return new ConsoleError(
+    'BAD_REQUEST',
+    'This policy would remove every snapshot of a group, and restic refuses to do that. Add a keep rule that keeps at least one snapshot of each group (for example keep last 1).',
+    { reason: 'would-remove-all', command: display, ...(emptied.length ? { groups: emptied } : {}) },
+  );
+}
+
+const KEY_ADD_SCRIPT = 'p=$RFC_NEW_PASSWORD; unset RFC_NEW_PASSWORD; printf \'%s\\n\' "$p" | exec "$@"';
 
 /**
  * Variables that would make restic ignore what the console passes (a
@@ -266,17 +360,21 @@ export class Restic {
       onStderr?: (ev: JsonLineEvent) => void;
       withPassword?: boolean;
       maxBackendRetries?: number;
+      /** Runs restic through this (e.g. a `sh -c` that feeds it a secret on stdin). */
+      argvPrefix?: string[];
+      /** More secret environment for this command only (delivered like RESTIC_PASSWORD). */
+      extraSecretEnv?: Record<string, string>;
     },
   ): Promise<ResticRunResult> {
     return runRestic({
       runner: this.target.runner,
-      argv: [this.target.binary, ...args],
+      argv: [...(opts.argvPrefix ?? []), this.target.binary, ...args],
       env: this.env(opts.env),
       ...(opts.withPassword === false
         ? this.target.secretEnv
           ? { secretEnv: this.target.secretEnv }
           : {}
-        : { secretEnv: this.secretEnv() }),
+        : { secretEnv: { ...this.secretEnv(), ...opts.extraSecretEnv } }),
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.collectStdout ? { collectStdout: true } : {}),
@@ -622,5 +720,392 @@ export class Restic {
       });
     }
     return { changes, truncated, stats };
+  }
+
+  // ------------------------------------------------------------ maintenance
+
+  /** `stats --json` in restore-size (default) or raw-data mode; compression fields from 0.15. */
+  async stats(opts: StatsOptions = {}): Promise<RepoStats> {
+    const mode = opts.mode ?? 'restore-size';
+    const args = ['stats', '--json', ...(opts.noLock ? ['--no-lock'] : []), `--mode=${mode}`];
+    const { value } = await this.document(args, opts);
+    const parsed = StatsJsonSchema.safeParse(value);
+    if (!parsed.success)
+      throw invalidOutput('stats', this.commandLine(args), { issues: parsed.error.issues.slice(0, 5) });
+    return toRepoStats(mode, parsed.data);
+  }
+
+  /** The argv of `check` for a read-data choice (for the job's command line). */
+  checkArgs(readData: CheckReadData = { kind: 'none' }): string[] {
+    return ['check', '--json', ...readDataArgs(readData)];
+  }
+
+  /**
+   * `check`: resolves with the result whether or not the repository has
+   * errors (ok false, numErrors, restic's error lines). Throws only when
+   * restic could not check at all (locked, wrong password, missing).
+   */
+  async check(opts: CheckOptions = {}): Promise<CheckResult> {
+    const args = this.checkArgs(opts.readData);
+    const display = this.commandLine(args);
+    const lines = (stream: 'stdout' | 'stderr') => (ev: JsonLineEvent) => {
+      if (!opts.onLine) return;
+      if (ev.kind === 'text') opts.onLine(ev.text, stream);
+      else if (ev.kind === 'json') {
+        const v = ev.value as Record<string, unknown>;
+        opts.onLine(typeof v.message === 'string' ? v.message.trim() : JSON.stringify(v), stream);
+      }
+    };
+    const result = await this.run(args, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.maxBackendRetries !== undefined ? { maxBackendRetries: opts.maxBackendRetries } : {}),
+      collectStdout: true,
+      onStdout: lines('stdout'),
+      onStderr: lines('stderr'),
+    });
+    if (result.failure?.code === 'CANCELLED') throw failureError(result, display);
+    const parsed = parseCheckOutput(result.stdout, result.stderr, result.exit.code);
+    if (parsed) return parsed;
+    if (result.failure) throw failureError(result, display);
+    throw invalidOutput('check printed no result', display, {
+      stdout: result.stdout.slice(-2000),
+      stderr: result.stderr.slice(-2000),
+    });
+  }
+
+  /** The argv of `forget` for a policy (for previews and job command lines). */
+  forgetArgs(policy: RetentionPolicy, opts: Pick<ForgetOptions, 'dryRun' | 'groupBy'> = {}): string[] {
+    return [
+      'forget',
+      '--json',
+      ...(opts.dryRun ? ['--dry-run'] : []),
+      ...(opts.groupBy !== undefined ? [`--group-by=${opts.groupBy}`] : []),
+      ...policyArgs(policy),
+    ];
+  }
+
+  /**
+   * `forget` by policy: the groups with what is kept (and why) and what is
+   * removed. With dryRun nothing changes. A policy that would remove every
+   * snapshot of a group is refused with BAD_REQUEST (reason
+   * "would-remove-all") on every version: 0.17+ refuse by themselves, for
+   * older ones a dry run goes first.
+   */
+  async forget(policy: RetentionPolicy, opts: ForgetOptions = {}): Promise<ForgetGroup[]> {
+    assertNoComma('tag', policy.keepTags);
+    const args = this.forgetArgs(policy, opts);
+    const display = this.commandLine(args);
+    if (!opts.dryRun) {
+      const v = await this.version(opts.signal);
+      if (!v.atLeast(0, 17, 0)) await this.forget(policy, { ...opts, dryRun: true });
+    }
+    const result = await this.run(args, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      maxBackendRetries: opts.maxBackendRetries ?? DEFAULT_PROBE_RETRIES,
+      collectStdout: true,
+    });
+    if (result.failure) {
+      if (result.failure.code !== 'CANCELLED' && isRemoveAllRefusal(result.stderr))
+        throw removeAllError(display);
+      throw failureError(result, display);
+    }
+    const doc = parseJsonDocument(result.stdout);
+    const parsed = doc ? ForgetJsonSchema.safeParse(doc.value) : undefined;
+    if (!parsed?.success)
+      throw invalidOutput('forget', display, {
+        stdout: result.stdout.slice(0, 2000),
+        ...(parsed ? { issues: parsed.error.issues.slice(0, 5) } : {}),
+      });
+    const groups = parsed.data.map(toForgetGroup);
+    if (opts.dryRun && groups.some((g) => g.keep.length === 0 && g.remove.length > 0))
+      throw removeAllError(display, groups);
+    return groups;
+  }
+
+  /**
+   * Snapshot ids (full, or unique prefixes) → full ids, from one
+   * `snapshots --json --no-lock`. SNAPSHOT_NOT_FOUND / SNAPSHOT_AMBIGUOUS
+   * before anything is changed (restic itself just prints "Ignoring …"
+   * and exits 0 for forget and tag).
+   */
+  async resolveSnapshots(ids: readonly string[], opts: CommandOptions = {}): Promise<Snapshot[]> {
+    for (const id of ids) assertSnapshotRef(id);
+    const all = await this.snapshots({ ...opts, noLock: true });
+    return ids.map((id) => {
+      const found = all.filter((s) => s.id.startsWith(id));
+      if (found.length === 0)
+        throw new ConsoleError('SNAPSHOT_NOT_FOUND', `No snapshot ${id} in this repository.`);
+      if (found.length > 1)
+        throw new ConsoleError(
+          'SNAPSHOT_AMBIGUOUS',
+          `"${id}" is the start of ${found.length} snapshot ids; give more digits.`,
+          { candidates: found.slice(0, 10).map((s) => s.id) },
+        );
+      return found[0] as Snapshot;
+    });
+  }
+
+  /** Snapshot id → the id of the snapshot it was rewritten from (`original`), or itself. */
+  private async snapshotOrigins(opts: CommandOptions): Promise<Map<string, string>> {
+    const args = ['snapshots', '--json', '--no-lock'];
+    const { value } = await this.document(args, opts);
+    const parsed = SnapshotsJsonSchema.safeParse(value);
+    if (!parsed.success) throw invalidOutput('snapshots', this.commandLine(args));
+    return new Map(
+      parsed.data.map((s) => {
+        const original = (s as Record<string, unknown>).original;
+        return [s.id, typeof original === 'string' && original ? original : s.id];
+      }),
+    );
+  }
+
+  /** Throws the typed error for restic's "Ignoring "x": no matching ID …" (exit 0 on forget/tag). */
+  private assertNoIgnored(stderr: string, display: string): void {
+    const ignored = stripAnsi(stderr)
+      .split('\n')
+      .find((l) => /^Ignoring "/.test(l));
+    if (!ignored) return;
+    const code = classifyStderr(ignored) ?? 'SNAPSHOT_NOT_FOUND';
+    throw new ConsoleError(code, ignored.trim(), { command: display, stderr: stderr.slice(-4096) });
+  }
+
+  /** `forget -- <ids>`: removes exactly these snapshots (no policy). Data stays until prune. */
+  async forgetSnapshots(ids: readonly string[], opts: CommandOptions = {}): Promise<void> {
+    if (ids.length === 0) throw new ConsoleError('BAD_REQUEST', 'No snapshot to forget.');
+    for (const id of ids) assertSnapshotRef(id);
+    if (ids.includes('latest'))
+      throw new ConsoleError('BAD_REQUEST', 'Name the snapshot to forget by its id.');
+    const args = ['forget', '--', ...ids];
+    const display = this.commandLine(args);
+    const result = await this.run(args, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      maxBackendRetries: opts.maxBackendRetries ?? DEFAULT_PROBE_RETRIES,
+      collectStdout: true,
+    });
+    if (result.failure) throw failureError(result, display);
+    this.assertNoIgnored(result.stderr, display);
+  }
+
+  pruneArgs(opts: Pick<PruneOptions, 'dryRun' | 'maxUnused'> = {}): string[] {
+    if (
+      opts.maxUnused !== undefined &&
+      !/^(?:unlimited|[0-9]{1,12}(?:\.[0-9]+)?%|[0-9]{1,12}[KMGT]?)$/.test(opts.maxUnused)
+    )
+      throw new ConsoleError('BAD_REQUEST', `Not a --max-unused value: ${JSON.stringify(opts.maxUnused)}.`);
+    return [
+      'prune',
+      ...(opts.dryRun ? ['--dry-run'] : []),
+      ...(opts.maxUnused !== undefined ? [`--max-unused=${opts.maxUnused}`] : []),
+    ];
+  }
+
+  /** `prune` (text only): removes data no snapshot references. Its statistics block, parsed. */
+  async prune(opts: PruneOptions = {}): Promise<PruneSummary> {
+    const args = this.pruneArgs(opts);
+    const display = this.commandLine(args);
+    const result = await this.run(args, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.maxBackendRetries !== undefined ? { maxBackendRetries: opts.maxBackendRetries } : {}),
+      collectStdout: true,
+      onStdout: (ev) => {
+        if (ev.kind === 'text') opts.onLine?.(ev.text, 'stdout');
+      },
+      onStderr: (ev) => {
+        if (ev.kind === 'text') opts.onLine?.(ev.text, 'stderr');
+      },
+    });
+    if (result.failure) throw failureError(result, display);
+    return parsePruneOutput(result.stdout, opts.dryRun ?? false);
+  }
+
+  findArgs(
+    patterns: readonly string[],
+    opts: Pick<FindOptions, 'snapshotIds' | 'ignoreCase'> = {},
+  ): string[] {
+    if (patterns.length === 0) throw new ConsoleError('BAD_REQUEST', 'Nothing to find: no pattern given.');
+    for (const p of patterns) {
+      if (p.length === 0) throw new ConsoleError('BAD_REQUEST', 'A search pattern must not be empty.');
+      if (p.includes('\0')) throw new ConsoleError('BAD_REQUEST', 'A pattern must not contain NUL.');
+    }
+    for (const id of opts.snapshotIds ?? []) assertSnapshotRef(id);
+    return [
+      'find',
+      '--json',
+      ...(opts.ignoreCase ? ['--ignore-case'] : []),
+      ...flagValues('snapshot', opts.snapshotIds),
+      '--',
+      ...patterns,
+    ];
+  }
+
+  /** `find --json`: per snapshot the nodes whose name (or, for patterns starting with "/", path) matches. */
+  async find(patterns: readonly string[], opts: FindOptions = {}): Promise<FindResult[]> {
+    const args = this.findArgs(patterns, opts);
+    const display = this.commandLine(args);
+    const result = await this.run(args, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      maxBackendRetries: opts.maxBackendRetries ?? DEFAULT_PROBE_RETRIES,
+      collectStdout: true,
+    });
+    if (result.failure) throw failureError(result, display);
+    this.assertNoIgnored(result.stderr, display);
+    if (result.stdout.trim() === '') return [];
+    const doc = parseJsonDocument(result.stdout);
+    const parsed = doc ? FindJsonSchema.safeParse(doc.value) : undefined;
+    if (!parsed?.success) throw invalidOutput('find', display, { stdout: result.stdout.slice(0, 2000) });
+    return toFindResults(parsed.data);
+  }
+
+  /** Every snapshot's copy of one absolute path (a `find` for exactly that path). */
+  async findPath(path: string, opts: CommandOptions = {}): Promise<FindResult[]> {
+    const wanted = normalizeSnapshotDir(path);
+    if (wanted === '/') throw new ConsoleError('BAD_REQUEST', 'Pick a file or folder, not the root.');
+    const results = await this.find([exactPathPattern(wanted)], opts);
+    // Only that exact path (a defensive filter: matching is restic's business).
+    return results
+      .map((r) => ({ ...r, matches: r.matches.filter((m) => m.path === wanted) }))
+      .filter((r) => r.matches.length > 0)
+      .map((r) => ({ ...r, hits: r.matches.length }));
+  }
+
+  /** `key list --json`. */
+  async keys(opts: CommandOptions = {}): Promise<RepoKey[]> {
+    const args = ['key', 'list', '--json'];
+    const { value } = await this.document(args, opts);
+    const parsed = KeyListJsonSchema.safeParse(value);
+    if (!parsed.success)
+      throw invalidOutput('key list', this.commandLine(args), { issues: parsed.error.issues.slice(0, 5) });
+    return toRepoKeys(parsed.data);
+  }
+
+  keyAddArgs(opts: { host?: string; user?: string } = {}): string[] {
+    for (const [what, v] of [
+      ['host name', opts.host],
+      ['user name', opts.user],
+    ] as const) {
+      if (v !== undefined && (v.length === 0 || v.length > 255 || /[\p{Cc}]/u.test(v)))
+        throw new ConsoleError('INVALID_NAME', `Not a ${what}: ${JSON.stringify(v)}.`);
+    }
+    return [
+      'key',
+      'add',
+      ...(opts.host !== undefined ? [`--host=${opts.host}`] : []),
+      ...(opts.user !== undefined ? [`--user=${opts.user}`] : []),
+    ];
+  }
+
+  /**
+   * `key add`: a new password for the repository, e.g. one per host. The
+   * new password never reaches an argv or a file: it travels like
+   * RESTIC_PASSWORD (secret environment) to a `sh` that writes it to
+   * restic's stdin, which restic reads when stdin is not a terminal
+   * (0.14 through 0.19). Returns the new key's id (from the key list
+   * before and after: 0.14 does not print it).
+   */
+  async keyAdd(
+    newPassword: string,
+    opts: CommandOptions & { host?: string; user?: string } = {},
+  ): Promise<RepoKey> {
+    if (newPassword.length === 0 || /[\r\n\0]/.test(newPassword))
+      throw new ConsoleError('BAD_REQUEST', 'A key password must be one line, not empty.');
+    const args = this.keyAddArgs(opts);
+    const display = `${this.commandLine(args)}  # new password on stdin`;
+    const before = new Set((await this.keys(opts)).map((k) => k.id));
+    const result = await this.run(args, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      maxBackendRetries: opts.maxBackendRetries ?? DEFAULT_PROBE_RETRIES,
+      collectStdout: true,
+      argvPrefix: ['sh', '-c', KEY_ADD_SCRIPT, 'restic-key-add'],
+      extraSecretEnv: { RFC_NEW_PASSWORD: newPassword },
+    });
+    if (result.failure) throw failureError(result, display);
+    const printed = parseKeyAddOutput(result.stdout);
+    const added = (await this.keys(opts)).filter((k) => !before.has(k.id));
+    const key =
+      added.find((k) => printed === undefined || printed.startsWith(k.id) || k.id.startsWith(printed)) ??
+      added[0];
+    if (!key) throw invalidOutput('key add: no new key in the key list', display);
+    return key;
+  }
+
+  /** `key remove <id>`: revokes a key (restic refuses the key in use). */
+  async keyRemove(keyId: string, opts: CommandOptions = {}): Promise<void> {
+    if (!/^[0-9a-f]{4,64}$/.test(keyId))
+      throw new ConsoleError('BAD_REQUEST', `Not a key id: ${JSON.stringify(keyId)}.`);
+    const args = ['key', 'remove', '--', keyId];
+    const display = this.commandLine(args);
+    const result = await this.run(args, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      maxBackendRetries: opts.maxBackendRetries ?? DEFAULT_PROBE_RETRIES,
+      collectStdout: true,
+    });
+    if (result.failure) {
+      const text = stripAnsi(result.stderr);
+      if (/refusing to remove key currently used/i.test(text))
+        throw new ConsoleError(
+          'CONFLICT',
+          'That key is the one the console uses for this repository; it cannot remove it.',
+          {
+            command: display,
+          },
+        );
+      if (/no matching ID found|key .* not found|not found/i.test(text))
+        throw new ConsoleError('NOT_FOUND', `No key ${keyId} in this repository.`, { command: display });
+      throw failureError(result, display);
+    }
+  }
+
+  tagArgs(ids: readonly string[], opts: Pick<TagOptions, 'add' | 'remove' | 'set'>): string[] {
+    for (const list of [opts.add, opts.remove, opts.set]) assertNoComma('tag', list);
+    for (const id of ids) assertSnapshotRef(id);
+    if (!opts.add?.length && !opts.remove?.length && opts.set === undefined)
+      throw new ConsoleError('BAD_REQUEST', 'Nothing to change: give tags to add, remove or set.');
+    if (opts.set !== undefined && (opts.add?.length || opts.remove?.length))
+      throw new ConsoleError('BAD_REQUEST', 'Set tags, or add and remove them; not both.');
+    return [
+      'tag',
+      '--json',
+      ...flagValues('add', opts.add),
+      ...flagValues('remove', opts.remove),
+      // --set= with no value clears every tag.
+      ...(opts.set !== undefined ? (opts.set.length ? flagValues('set', opts.set) : ['--set=']) : []),
+      '--',
+      ...ids,
+    ];
+  }
+
+  /**
+   * `tag`: changes tags of snapshots. A changed snapshot gets a new id
+   * (restic writes a new snapshot with `original` pointing back): from
+   * 0.18's JSON, or for older versions by comparing the snapshot list
+   * before and after.
+   */
+  async tag(ids: readonly string[], opts: TagOptions): Promise<TagResult> {
+    if (ids.length === 0) throw new ConsoleError('BAD_REQUEST', 'No snapshot to tag.');
+    const args = this.tagArgs(ids, opts);
+    const display = this.commandLine(args);
+    const v = await this.version(opts.signal);
+    const before = v.atLeast(0, 18, 0) ? undefined : await this.snapshotOrigins(opts);
+    const result = await this.run(args, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      maxBackendRetries: opts.maxBackendRetries ?? DEFAULT_PROBE_RETRIES,
+      collectStdout: true,
+    });
+    if (result.failure) throw failureError(result, display);
+    this.assertNoIgnored(result.stderr, display);
+    const json = parseTagJson(result.stdout);
+    if (json) return json;
+    const count = parseTagText(`${result.stdout}\n${result.stderr}`);
+    if (count === undefined) throw invalidOutput('tag', display, { stdout: result.stdout.slice(0, 500) });
+    const changes: TagChange[] = [];
+    if (before && count > 0) {
+      const after = await this.snapshotOrigins(opts);
+      for (const [oldId, origin] of before) {
+        if (!ids.some((id) => oldId.startsWith(id))) continue;
+        const made = [...after].find(([id, o]) => !before.has(id) && o === origin);
+        if (made) changes.push({ oldSnapshotId: oldId, newSnapshotId: made[0] });
+      }
+    }
+    return { changedSnapshots: count, changes };
   }
 }

@@ -40,6 +40,20 @@ function expected(version: string, name: string): string {
   // A lock released between `list locks` and `cat lock`: 0.14 retries (the recorder stopped it), 0.19 fails.
   // Restic.locks() skips such a lock; see restic.test.ts.
   if (name === 'cat-lock-gone') return v014 ? 'CANCELLED' : 'RESTIC_FAILED';
+  // Maintenance (maint-*): what classifyExit says; Restic's wrappers refine these
+  // (CONFLICT for the key in use, NOT_FOUND for a missing key, a check result
+  // instead of a failure, BAD_REQUEST "would-remove-all"): see maintenance.test.ts.
+  if (name === 'maint-key-remove-current' || name === 'maint-check-damaged') return 'RESTIC_FAILED';
+  // "no matching ID found for prefix": exit 1 for key remove; "Ignoring …" with exit 0 for tag and forget.
+  if (
+    name === 'maint-key-remove-missing' ||
+    name === 'maint-tag-missing' ||
+    name === 'maint-forget-snapshot-missing'
+  )
+    return 'SNAPSHOT_NOT_FOUND';
+  // 0.17+ refuse a policy that removes a whole group, and forget without any policy; 0.14 exits 0.
+  if (name === 'maint-forget-remove-all' || name === 'maint-forget-no-policy')
+    return v014 ? 'OK' : 'RESTIC_FAILED';
   return 'OK';
 }
 
