@@ -15,6 +15,7 @@
  * flight, at most `perHost` per host) and the job's AbortSignal: cancelling
  * the job stops the check, and what was found so far stays recorded.
  */
+import { setMaxListeners } from 'node:events';
 import { ConsoleError, type JobRecord } from '../../../shared';
 import type { RunnerRegistry } from '../exec/runners';
 import type { JobContext, JobManager } from '../jobs/job-manager';
@@ -126,6 +127,8 @@ export async function runDailyCheck(
   const timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const fan = new FanOut({ total: concurrency, perKey: perHost });
   const { signal } = job;
+  // Every command in flight or waiting for a slot listens on the job's signal (and removes its listener after).
+  setMaxListeners(0, signal);
   const inv = await loadInventory(deps.store);
   const checks = deps.store.dailyChecks;
 
@@ -443,8 +446,14 @@ export class DailyCheckService {
 
   start(): { checkId: string; jobId: string } {
     if (this.current) {
-      const job = this.deps.jobs.get(this.current.jobId);
-      if (job.status === 'queued' || job.status === 'running') return this.current;
+      let active = false;
+      try {
+        const { status } = this.deps.jobs.get(this.current.jobId);
+        active = status === 'queued' || status === 'running';
+      } catch {
+        // Pruned from the history: certainly not running.
+      }
+      if (active) return this.current;
     }
     const { store, jobs, events } = this.deps;
     // The job's work runs on a later tick (JobManager.start), after the row below exists.
