@@ -16,6 +16,18 @@ import {
   SnapshotSchema,
 } from './domain';
 import {
+  CheckReadDataSchema,
+  FileVersionSchema,
+  FindResultSchema,
+  ForgetGroupBySchema,
+  ForgetGroupSchema,
+  GrowthPointSchema,
+  RepoKeySchema,
+  RepoLockSchema,
+  RepoStatsSchema,
+  RetentionPolicySchema,
+} from './domain';
+import {
   AuditEntrySchema,
   AuditFilterSchema,
   BusinessInputSchema,
@@ -49,6 +61,179 @@ const ById = z.object({ id: IdSchema }).strict();
 
 /** The restic command line equivalent to what the core ran, secrets masked. */
 const CommandLine = z.string();
+
+// ---------------------------------------------------------------------------
+// Repository maintenance and snapshot extras (issue 4: repository page, check,
+// retention, unlock, keys, find, file history, tags, single-snapshot forget).
+// Every change runs as a job (its record carries the equivalent restic command,
+// secrets masked) and lands in the audit log; destructive ones need a typed
+// confirmation.
+
+const SnapshotIdInput = z.string().regex(/^[0-9a-f]{4,64}$/, 'a snapshot id is 4 to 64 hex digits');
+const TagInput = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[^,\p{Cc}]+$/u, 'a tag has no comma or control character');
+
+/** A maintenance job was started: follow it with jobs.get / the jobs.changed event. */
+const JobStartedSchema = z.object({ jobId: z.string(), command: CommandLine });
+
+const repoMaintenanceMethods = {
+  'repos.get': method({
+    summary:
+      'A repository page: snapshot count, stats (restore-size and raw-data, compression), last check, locks (pid alive on its host?), growth from snapshot summaries.',
+    input: ById,
+    output: z.object({
+      repo: RepoSchema,
+      snapshotCount: z.number().int(),
+      stats: z.object({ restoreSize: RepoStatsSchema.nullable(), rawData: RepoStatsSchema.nullable() }),
+      /** uncompressed / stored, when restic reports it (0.15+). */
+      compressionRatio: z.number().optional(),
+      lastCheck: z
+        .object({
+          at: z.string(),
+          result: z.enum(['ok', 'errors', 'failed', 'cancelled', 'running']),
+          jobId: z.string(),
+          numErrors: z.number().optional(),
+          message: z.string().optional(),
+        })
+        .nullable(),
+      locks: z.array(RepoLockSchema),
+      growth: z.array(GrowthPointSchema),
+      /** Parts that could not be read (the rest of the page still is). */
+      problems: z.array(ErrorBodySchema),
+      commands: z.record(z.string(), CommandLine),
+    }),
+  }),
+  'repos.check': method({
+    summary: 'Start restic check (a job), optionally reading all or a subset of the data.',
+    input: z.object({ id: IdSchema, readData: CheckReadDataSchema.default({ kind: 'none' }) }).strict(),
+    output: JobStartedSchema,
+  }),
+  'repos.forgetPreview': method({
+    summary: 'What a retention policy keeps and removes, and why (restic forget --dry-run: nothing changes).',
+    input: z.object({ id: IdSchema, policy: RetentionPolicySchema, groupBy: ForgetGroupBySchema.optional() }).strict(),
+    output: z.object({
+      groups: z.array(ForgetGroupSchema),
+      keepCount: z.number().int(),
+      removeCount: z.number().int(),
+      command: CommandLine,
+    }),
+  }),
+  'repos.forget': method({
+    summary: 'Apply a retention policy (restic forget, then prune if asked): a job; type the repository name to confirm.',
+    input: z
+      .object({
+        id: IdSchema,
+        policy: RetentionPolicySchema,
+        groupBy: ForgetGroupBySchema.optional(),
+        prune: z.boolean().optional(),
+        confirm: z.string().max(8192),
+      })
+      .strict(),
+    output: JobStartedSchema,
+  }),
+  'repos.prune': method({
+    summary: 'Remove unreferenced data (restic prune): a job; type the repository name to confirm.',
+    input: z
+      .object({
+        id: IdSchema,
+        confirm: z.string().max(8192),
+        maxUnused: z
+          .string()
+          .regex(/^(?:unlimited|[0-9]{1,12}(?:\.[0-9]+)?%|[0-9]{1,12}[KMGT]?)$/)
+          .optional(),
+        dryRun: z.boolean().optional(),
+      })
+      .strict(),
+    output: JobStartedSchema,
+  }),
+  'repos.unlock': method({
+    summary:
+      'Remove stale locks (restic unlock); removeAll removes live ones too and needs the repository name typed.',
+    input: z.object({ id: IdSchema, removeAll: z.boolean().optional(), confirm: z.string().max(8192).optional() }).strict(),
+    output: z.object({
+      jobId: z.string(),
+      command: CommandLine,
+      removed: z.array(z.string()),
+      remaining: z.array(RepoLockSchema),
+    }),
+  }),
+  'repos.keys': method({
+    summary: "The repository's keys (restic key list).",
+    input: ById,
+    output: z.object({ keys: z.array(RepoKeySchema), command: CommandLine }),
+  }),
+  'repos.keyAdd': method({
+    summary: 'Add a key (e.g. per host): its password is write-only and never on a command line.',
+    input: z
+      .object({
+        id: IdSchema,
+        hostName: z.string().min(1).max(255).optional(),
+        password: z
+          .string()
+          .min(8)
+          .max(4096)
+          .regex(/^[^\r\n\0]+$/, 'a password is one line'),
+      })
+      .strict(),
+    output: z.object({ key: RepoKeySchema, jobId: z.string(), command: CommandLine }),
+  }),
+  'repos.keyRemove': method({
+    summary: "Remove a key (revoke a host); type the key's short id (first 8 digits) to confirm.",
+    input: z
+      .object({ id: IdSchema, keyId: z.string().regex(/^[0-9a-f]{8,64}$/), confirm: z.string().max(128) })
+      .strict(),
+    output: JobStartedSchema,
+  }),
+  'snapshots.find': method({
+    summary: 'Search by name in all or some snapshots (restic find --json).',
+    input: z
+      .object({
+        repoId: IdSchema,
+        pattern: z.string().min(1).max(4096),
+        snapshotIds: z.array(SnapshotIdInput).min(1).max(100).optional(),
+        ignoreCase: z.boolean().optional(),
+        limit: z.number().int().min(1).max(100_000).default(1000),
+      })
+      .strict(),
+    output: z.object({ results: z.array(FindResultSchema), truncated: z.boolean(), command: CommandLine }),
+  }),
+  'snapshots.history': method({
+    summary: "A file's versions across the repository's snapshots (size, mtime; changed or not).",
+    input: z.object({ repoId: IdSchema, path: z.string().startsWith('/').max(16384) }).strict(),
+    output: z.object({
+      path: z.string(),
+      versions: z.array(FileVersionSchema),
+      snapshotsSearched: z.number().int(),
+      command: CommandLine,
+    }),
+  }),
+  'snapshots.tags': method({
+    summary: "Add, remove or set snapshots' tags (restic tag; each changed snapshot gets a new id).",
+    input: z
+      .object({
+        repoId: IdSchema,
+        snapshotIds: z.array(SnapshotIdInput).min(1).max(1000),
+        add: z.array(TagInput).max(64).optional(),
+        remove: z.array(TagInput).max(64).optional(),
+        set: z.array(TagInput).max(64).optional(),
+      })
+      .strict(),
+    output: z.object({
+      jobId: z.string(),
+      command: CommandLine,
+      changes: z.array(z.object({ oldSnapshotId: z.string(), newSnapshotId: z.string() })),
+    }),
+  }),
+  'snapshots.forget': method({
+    summary: "Forget one snapshot (restic forget <id>; data stays until prune); type its short id to confirm.",
+    input: z.object({ repoId: IdSchema, snapshotId: SnapshotIdInput, confirm: z.string().max(128) }).strict(),
+    output: JobStartedSchema,
+  }),
+} as const;
+// ---------------------------------------------------------------------------
 
 export const methods = {
   'app.info': method({
@@ -245,6 +430,9 @@ export const methods = {
     input: z.object({ days: z.number().int().min(1).max(366).default(30) }).strict(),
     output: z.array(CheckTrendPointSchema),
   }),
+
+  // ---- repository maintenance and snapshot extras (block above)
+  ...repoMaintenanceMethods,
 } as const;
 
 export type Methods = typeof methods;

@@ -16,6 +16,7 @@ import { fleetHandlers } from './handlers/fleet';
 import { hostRemoteHandlers } from './handlers/hosts-remote';
 import { inventoryHandlers } from './handlers/inventory';
 import { jobsAuditHandlers } from './handlers/jobs-audit';
+import { repoMaintenanceHandlers } from './handlers/repo-maintenance';
 import { snapshotHandlers } from './handlers/snapshots';
 import { JobManager } from './jobs/job-manager';
 import { Redactor, redactingSecretStore } from './jobs/redact';
@@ -124,6 +125,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...hostRemoteHandlers(ctx),
     ...jobsAuditHandlers(ctx),
     ...fleetHandlers(ctx),
+    ...repoMaintenanceHandlers(ctx),
   };
 
   const dispatch = createDispatcher(handlers, {

@@ -15,7 +15,7 @@ export function snapshotHandlers(
     }),
     'repos.list': () => ctx.repos.list(),
     'snapshots.list': (input, call) => ctx.snapshots.list(input, call.signal),
-    'snapshots.ls': (input) => ctx.snapshots.ls(input),
+    'snapshots.ls': (input, call) => ctx.snapshots.ls(input, call.signal),
     'snapshots.diff': (input, call) => ctx.snapshots.diff(input, call.signal),
   };
 }

@@ -50,4 +50,89 @@ describe('SingleFlight', () => {
     await flight.run('b', work('b'));
     expect(calls).toBe(4);
   });
+
+  it('counts waiters: the work is aborted only when every waiter has gone', async () => {
+    const flight = new SingleFlight<number>(10);
+    let workSignal!: AbortSignal;
+    const gate = deferred<number>();
+    const work = (signal: AbortSignal) => {
+      workSignal = signal;
+      signal.addEventListener('abort', () => gate.reject(new Error('killed')));
+      return gate.promise;
+    };
+    const a = new AbortController();
+    const b = new AbortController();
+    const pa = flight.run('k', work, a.signal);
+    const pb = flight.run('k', work, b.signal);
+    await Promise.resolve();
+    await Promise.resolve();
+    a.abort();
+    await expect(pa).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(workSignal.aborted).toBe(false);
+    b.abort();
+    await expect(pb).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(workSignal.aborted).toBe(true);
+    expect(flight.pending).toBe(0);
+    // Not cached: the next identical call runs again.
+    expect(await flight.run('k', () => Promise.resolve(3))).toBe(3);
+  });
+
+  it("the last waiter's rejection comes after the work has settled", async () => {
+    const flight = new SingleFlight<number>();
+    const order: string[] = [];
+    const gate = deferred<number>();
+    const c = new AbortController();
+    const p = flight.run(
+      'k',
+      (signal) => {
+        signal.addEventListener('abort', () =>
+          setTimeout(() => {
+            order.push('work settled');
+            gate.reject(new Error('stopped'));
+          }, 20),
+        );
+        return gate.promise;
+      },
+      c.signal,
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    c.abort();
+    await p.catch(() => order.push('caller rejected'));
+    expect(order).toEqual(['work settled', 'caller rejected']);
+  });
+
+  it('a caller without a signal keeps the work alive; an already aborted signal never starts it', async () => {
+    const flight = new SingleFlight<number>();
+    const gate = deferred<number>();
+    let calls = 0;
+    let workSignal!: AbortSignal;
+    const work = (signal: AbortSignal) => {
+      calls++;
+      workSignal = signal;
+      return gate.promise;
+    };
+    const c = new AbortController();
+    const pa = flight.run('k', work, c.signal);
+    const pb = flight.run('k', work);
+    c.abort();
+    await expect(pa).rejects.toMatchObject({ code: 'CANCELLED' });
+    gate.resolve(5);
+    expect(await pb).toBe(5);
+    expect(workSignal.aborted).toBe(false);
+    const gone = new AbortController();
+    gone.abort();
+    await expect(flight.run('x', work, gone.signal)).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(calls).toBe(1);
+  });
+
+  it('forget(prefix) drops cached results', async () => {
+    const flight = new SingleFlight<number>(10);
+    let calls = 0;
+    const work = () => Promise.resolve(++calls);
+    await flight.run('["r1","a"]', work);
+    await flight.run('["r2","a"]', work);
+    flight.forget('["r1",');
+    expect(await flight.run('["r1","a"]', work)).toBe(3);
+    expect(await flight.run('["r2","a"]', work)).toBe(2);
+  });
 });
