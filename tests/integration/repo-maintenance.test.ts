@@ -647,3 +647,11 @@ describe.each(resticBinaries())(
     });
   },
 );
+expect(
+  events.some(
+    (e) =>
+      e.event === 'invalidate' &&
+      (e.payload as { scope: string; repoId?: string }).scope === 'snapshots' &&
+      (e.payload as { scope: string; repoId?: string }).repoId === repoId,
+  ),
+).toBe(true);
