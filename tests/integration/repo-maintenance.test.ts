@@ -297,7 +297,10 @@ describe.each(resticBinaries())(
       expect(after.find((s) => s.id === target!.id)).toBeUndefined();
       expect(
         events.some(
-          (e) => e.event === 'invalidate' && e.payload.scope === 'snapshots' && e.payload.repoId === repoId,
+          (e) =>
+            e.event === 'invalidate' &&
+            (e as EventMessage<'invalidate'>).payload.scope === 'snapshots' &&
+            (e as EventMessage<'invalidate'>).payload.repoId === repoId,
         ),
       ).toBe(true);
       const missing = failure(
@@ -647,11 +650,3 @@ describe.each(resticBinaries())(
     });
   },
 );
-expect(
-  events.some(
-    (e) =>
-      e.event === 'invalidate' &&
-      (e.payload as { scope: string; repoId?: string }).scope === 'snapshots' &&
-      (e.payload as { scope: string; repoId?: string }).repoId === repoId,
-  ),
-).toBe(true);
