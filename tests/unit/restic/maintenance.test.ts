@@ -328,6 +328,29 @@ describe.each(fixtureVersions())('maintenance commands on recorded restic %s', (
   });
 });
 
+describe('resolveSnapshots', () => {
+  it('a prefix two ids share is SNAPSHOT_AMBIGUOUS with the candidates; nothing else runs', async () => {
+    const snap = (id: string) => ({
+      time: '2026-11-20T10:00:00Z',
+      id,
+      short_id: id.slice(0, 8),
+      paths: ['/a'],
+      hostname: 'h',
+    });
+    const ids = ['abcd' + '1'.repeat(60), 'abcd' + '2'.repeat(60), 'ef01' + '3'.repeat(60)];
+    const runner = new ReplayRunner([
+      { stdout: JSON.stringify(ids.map(snap)) },
+      { stdout: JSON.stringify(ids.map(snap)) },
+    ]);
+    const r = new Restic({ runner, binary: 'restic', repository: '/r', password: 'p' });
+    const err = await errorOf(r.resolveSnapshots(['abcd']));
+    expect(err.code).toBe('SNAPSHOT_AMBIGUOUS');
+    expect((err.detail as { candidates: string[] }).candidates).toEqual(ids.slice(0, 2));
+    expect((await r.resolveSnapshots(['ef01']))[0]!.id).toBe(ids[2]);
+    expect(runner.calls.every((c) => c.argv.join(' ') === 'restic snapshots --json --no-lock')).toBe(true);
+  });
+});
+
 describe('maintenance argument builders', () => {
   it('policy flags', () => {
     expect(
