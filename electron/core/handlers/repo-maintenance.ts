@@ -139,7 +139,15 @@ export function repoMaintenanceHandlers(ctx: CoreContext): Pick<Handlers, Mainte
   /** Submits and waits: for the quick ones. Errors are the job's own (typed). */
   const runJob = async <T>(spec: MaintenanceJob<T>): Promise<{ jobId: string; value: T }> => {
     const { jobId, settled } = submit(spec);
-    const value = await settled;
+    // A job cancelled while still queued never runs: its record says how it ended.
+    const endedUnrun = ctx.jobs.wait(jobId).then((record): never => {
+      throw new ConsoleError(
+        record.error?.code ?? 'CANCELLED',
+        record.error?.message ?? `The job ended (${record.status}) before it ran.`,
+      );
+    });
+    endedUnrun.catch(() => undefined);
+    const value = await Promise.race([settled, endedUnrun]);
     return { jobId, value };
   };
 
