@@ -67,14 +67,19 @@ export function runProcess(
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.once('error', reject);
     child.once('close', (code) =>
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
     );
   });
 }
 
 export async function mustRun(argv: string[], env?: NodeJS.ProcessEnv): Promise<string> {
   const result = await runProcess(argv, env);
-  if (result.code !== 0) throw new Error(`${argv.slice(0, 3).join(' ')} failed (${result.code}): ${result.stderr.slice(-500)}`);
+  if (result.code !== 0)
+    throw new Error(`${argv.slice(0, 3).join(' ')} failed (${result.code}): ${result.stderr.slice(-500)}`);
   return result.stdout;
 }
 
@@ -89,18 +94,38 @@ const HEADER = '| id | console | baseline | ratio | target |';
  * same id; rows of measures not run this time stay as they were.
  */
 export async function writeTable(file: string, rows: Row[], context: string): Promise<void> {
-  let existing: string[] = [];
+  let lines: string[] = [];
   try {
-    existing = (await fs.readFile(file, 'utf8')).split('\n').filter((l) => /^\| [a-z0-9-]+ \|/.test(l) && !l.startsWith(HEADER));
+    lines = (await fs.readFile(file, 'utf8')).split('\n');
   } catch {
     // first run
   }
+  // Table rows (an id starts with a letter or digit: the "| --- |" rule is not one).
+  const existing = lines.filter((l) => /^\| [a-z0-9][a-z0-9-]* \|/.test(l) && !l.startsWith(HEADER));
   const byId = new Map(existing.map((l) => [l.split('|')[1]!.trim(), l]));
+  // Notes of the last run of each measure: "- `id`: note".
+  const notes = new Map(
+    lines
+      .map((l) => /^- `([a-z0-9][a-z0-9-]*)`: (.*)$/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[1]!, m[2]!]),
+  );
   for (const row of rows) {
     const verdict = row.ratio <= row.limit ? '' : ' ✗';
-    byId.set(row.id, `| ${row.id} | ${row.console} | ${row.baseline} | ${row.ratio.toFixed(2)}${verdict} | ${row.target} |`);
+    byId.set(
+      row.id,
+      `| ${row.id} | ${row.console} | ${row.baseline} | ${row.ratio.toFixed(2)}${verdict} | ${row.target} |`,
+    );
+    if (row.note) notes.set(row.id, row.note);
+    else notes.delete(row.id);
   }
   const body = [...byId.values()].sort();
+  const noteText = notes.size
+    ? `\nNotes from each measure's last run:\n\n${[...notes.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([id, note]) => `- \`${id}\`: ${note}`)
+        .join('\n')}\n`
+    : '';
   const text = `# Benchmarks
 
 Written by \`npm run bench\`. Each row is the console against the raw tool
@@ -112,7 +137,7 @@ Last run: ${context}
 ${HEADER}
 | --- | --- | --- | --- | --- |
 ${body.join('\n')}
-
+${noteText}
 ## Measures
 
 - **snapshots-list-1k / snapshots-list-10k** — \`snapshots.list\` over the
@@ -120,6 +145,25 @@ ${body.join('\n')}
   against the contract, serialised, sent) against \`restic snapshots --json\`
   run directly, on a repository of 1 024 / 10 000 snapshots made with
   restic 0.19.1 (\`restic rewrite --new-time\` doubling a first snapshot).
+- **daily-check-fanout-20v1** — \`fleet.dailyCheck\` (started through the
+  core's dispatch, timed to the job's end event) over 20 real sshd hosts on
+  127.0.0.x, each with a small repository in its own data root operated
+  through that host (pooled SSH, pinned host keys), divided by the same
+  check over one of those hosts; default concurrency (8 commands in flight,
+  2 per host). Per host: \`uname -n\`, \`restic version --json\`, and for its
+  repository \`restic list locks --no-lock\` and \`restic snapshots --json
+  --no-lock\` side by side. All 20 "hosts" share this machine's cores, and
+  every restic that opens a repository spends its scrypt key derivation
+  (about 0.45 s of CPU here), so on a small machine this ratio measures
+  CPU, not fan-out: the run notes the 20-host check's CPU floor (CPU time
+  of the console, the sshd instances and every restic they ran, divided
+  by the cores).
+- **daily-check-vs-shell** — the same 20-host check divided by a shell
+  doing the same remote calls per host with \`xargs -P 8\` and OpenSSH
+  (fixture key, StrictHostKeyChecking=yes against a known_hosts written
+  for the run, the password on stdin, ControlMaster/ControlPersist so
+  connections are reused as the console's pool reuses them), measured in
+  the same run, alternating with the console.
 `;
   await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.writeFile(file, text);
