@@ -41,6 +41,7 @@ export function JobStatusBadge({ status, cancelling = false }: { status: JobStat
     <Badge
       color={JOB_STATUS_COLOR[status]}
       leftSection={<Icon size={11} aria-hidden className={status === 'running' ? 'rfc-spin' : undefined} />}
+      tt="none"
       data-testid="job-status"
       data-status={status}
       style={{ flexShrink: 0 }}
@@ -78,6 +79,7 @@ export function CheckStatusBadge({
       color={CHECK_STATUS_COLOR[status]}
       variant={variant}
       leftSection={<Icon size={11} aria-hidden />}
+      tt="none"
       data-testid="check-status"
       data-status={status}
       style={{ flexShrink: 0 }}

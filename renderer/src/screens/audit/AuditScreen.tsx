@@ -29,7 +29,9 @@ const KNOWN_ACTIONS = [
   'hosts.add',
   'hosts.update',
   'hosts.setKey',
+  'hosts.scanKey',
   'hosts.pinKey',
+  'hosts.repinKey',
   'hosts.remove',
   'repos.add',
   'repos.init',
@@ -39,7 +41,6 @@ const KNOWN_ACTIONS = [
   'plans.update',
   'plans.remove',
   'jobs.cancel',
-  'fleet.dailyCheck',
 ];
 
 export function toAuditQuery(f: AuditFilters, target: string, limit: number): AuditQueryFilter {

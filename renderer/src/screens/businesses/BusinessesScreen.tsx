@@ -33,10 +33,15 @@ export function BusinessesScreen() {
   const usage = useMemo(() => {
     const m = new Map<string, { repos: number; plans: number }>();
     const get = (id: string) => m.get(id) ?? m.set(id, { repos: 0, plans: 0 }).get(id)!;
-    for (const r of repos.data ?? []) if (r.businessId) get(r.businessId).repos += 1;
+    // repos.list may name the business without its id: match by name then.
+    const idByName = new Map((businesses.data ?? []).map((b) => [b.name, b.id]));
+    for (const r of repos.data ?? []) {
+      const id = r.businessId ?? (r.business !== undefined ? idByName.get(r.business) : undefined);
+      if (id) get(id).repos += 1;
+    }
     for (const p of plans.data ?? []) get(p.businessId).plans += 1;
     return m;
-  }, [repos.data, plans.data]);
+  }, [repos.data, plans.data, businesses.data]);
 
   const columns = useMemo<Column<Business>[]>(
     () => [
@@ -67,19 +72,19 @@ export function BusinessesScreen() {
         header: t('businesses.columns.freshness'),
         accessorFn: (b) => b.freshnessTargetHours,
         cell: ({ row }) => formatHours(row.original.freshnessTargetHours),
-        meta: { width: 120, align: 'right' },
+        meta: { width: 140, align: 'right' },
       },
       {
         id: 'repos',
         header: t('businesses.columns.repos'),
         accessorFn: (b) => usage.get(b.id)?.repos ?? 0,
-        meta: { width: 100, align: 'right' },
+        meta: { width: 112, align: 'right' },
       },
       {
         id: 'plans',
         header: t('businesses.columns.plans'),
         accessorFn: (b) => usage.get(b.id)?.plans ?? 0,
-        meta: { width: 70, align: 'right' },
+        meta: { width: 72, align: 'right' },
       },
       {
         id: 'updated',

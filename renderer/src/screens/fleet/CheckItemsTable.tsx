@@ -14,6 +14,7 @@ import {
   byUrgency,
   itemFacets,
   matchesItemFilters,
+  subjectOf,
 } from './checkModel';
 import { useItemKindLabel } from './labels';
 
@@ -33,6 +34,18 @@ export function CheckItemsTable({ items }: { items: readonly DailyCheckItem[] })
     return c;
   }, [items]);
 
+  const subjectName = useMemo(
+    () => (i: DailyCheckItem) => {
+      const s = subjectOf({
+        planId: i.planId,
+        planName: typeof i.data.planName === 'string' ? i.data.planName : null,
+        repositoryId: i.repositoryId,
+        repositoryName: typeof i.data.repositoryName === 'string' ? i.data.repositoryName : null,
+      });
+      return s ? t(`fleet.items.subject.${s.kind}`, { name: s.name }) : null;
+    },
+    [t],
+  );
   const noBusiness = t('fleet.board.noBusiness');
   const noHost = t('fleet.board.noHost');
   const columns = useMemo<Column<DailyCheckItem>[]>(
@@ -74,7 +87,17 @@ export function CheckItemsTable({ items }: { items: readonly DailyCheckItem[] })
         header: t('fleet.items.columns.item'),
         accessorFn: (i) => kindLabel(i.item),
         cell: ({ row }) => <span title={row.original.item}>{kindLabel(row.original.item)}</span>,
-        meta: { width: '13%' },
+        meta: { width: 110 },
+      },
+      {
+        id: 'subject',
+        header: t('fleet.items.columns.subject'),
+        accessorFn: (i) => subjectName(i) ?? '',
+        cell: ({ row }) => {
+          const s = subjectName(row.original);
+          return s ? <span title={s}>{s}</span> : null;
+        },
+        meta: { width: '14%' },
       },
       {
         id: 'reason',
@@ -83,7 +106,7 @@ export function CheckItemsTable({ items }: { items: readonly DailyCheckItem[] })
         cell: ({ row }) => <span title={row.original.reason}>{row.original.reason || '—'}</span>,
       },
     ],
-    [t, kindLabel, noBusiness, noHost],
+    [t, kindLabel, noBusiness, noHost, subjectName],
   );
 
   return (

@@ -35,6 +35,20 @@ export function fillDays(points: readonly TrendPoint[], days: number, today = ne
   return out;
 }
 
+function Legend({ color, label }: { color: string; label: string }) {
+  return (
+    <Group gap={3} wrap="nowrap">
+      <span
+        aria-hidden
+        style={{ width: 8, height: 8, borderRadius: 2, background: color, display: 'inline-block' }}
+      />
+      <Text size="10px" c="dimmed">
+        {label}
+      </Text>
+    </Group>
+  );
+}
+
 export function CheckTrendChart({ days = 30 }: { days?: number }) {
   const { t } = useTranslation();
   const theme = useMantineTheme();
@@ -52,12 +66,16 @@ export function CheckTrendChart({ days = 30 }: { days?: number }) {
         <Text size="xs" fw={600}>
           {t('fleet.trend.title')}
         </Text>
-        <Text size="10px" c="dimmed">
-          {t('fleet.trend.range', { days })}
-        </Text>
+        <Group gap={8} wrap="nowrap">
+          <Legend color={theme.colors.red[6]} label={t('fleet.status.failing')} />
+          <Legend color={theme.colors.yellow[5]} label={t('fleet.status.warning')} />
+          <Text size="10px" c="dimmed">
+            {t('fleet.trend.range', { days })}
+          </Text>
+        </Group>
       </Group>
       {trend.isPending ? (
-        <Skeleton height={96} mt={4} />
+        <Skeleton height={86} mt={4} />
       ) : trend.isError ? (
         <ErrorAlert error={trend.error} title={t('fleet.trend.failed')} />
       ) : withChecks.length === 0 ? (
@@ -74,7 +92,7 @@ export function CheckTrendChart({ days = 30 }: { days?: number }) {
             warning: last?.warning ?? 0,
             day: last?.day ?? '',
           })}
-          style={{ height: 100 }}
+          style={{ height: 86 }}
         >
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={data} margin={{ top: 6, right: 4, bottom: 0, left: 0 }} barCategoryGap={1}>

@@ -35,13 +35,15 @@ import { downloadText } from '../../components/download';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { elapsedMs, formatDuration } from '../../components/format';
 import { LocalTime } from '../../components/LocalTime';
-import { JobStatusBadge } from '../../components/StatusBadge';
+import { CHECK_STATUS_COLOR, CheckStatusIcon, JobStatusBadge } from '../../components/StatusBadge';
 import { useNow } from '../../components/useNow';
 import { useCheck, useChecks, useJob } from '../../queries/hooks';
 import { useCallMutation } from '../../queries/mutations';
 import { queryKeys } from '../../queries/queryKeys';
 import { EMPTY_CHECK_ITEM_FILTERS, useUiStore, type CheckTab } from '../../state/uiStore';
+import { deriveBoard } from '../../../../shared/fleet-board';
 import { isActive, jobProgress } from '../jobs/jobModel';
+import { cellFilter, checkJobHosts } from './checkModel';
 import { CheckBoard } from './CheckBoard';
 import { CheckHistory } from './CheckHistory';
 import { CheckItemsTable } from './CheckItemsTable';
@@ -93,13 +95,16 @@ function RunProgress({ jobId }: { jobId: string }) {
   }
 
   const p = jobProgress(record);
+  const hosts = checkJobHosts(record);
   const elapsed = formatDuration(elapsedMs(record.startedAt ?? record.createdAt, null, now));
   const counted =
-    p.unit === 'hosts' && p.total !== null
-      ? t('fleet.progress', { done: p.done ?? 0, total: p.total })
-      : p.unit === 'hosts'
-        ? t('fleet.progressNoTotal', { done: p.done ?? 0 })
-        : p.numbers || (record.status === 'queued' ? t('fleet.queued') : t('fleet.progressStarting'));
+    record.status === 'queued'
+      ? t('fleet.queued')
+      : hosts.total !== null
+        ? t('fleet.progress', { done: hosts.done, total: hosts.total })
+        : hosts.done > 0
+          ? t('fleet.progressNoTotal', { done: hosts.done })
+          : t('fleet.progressStarting');
   return (
     <Paper withBorder px="sm" py={6} data-testid="check-progress" data-job-id={record.id}>
       <Group gap="sm" wrap="nowrap">
@@ -174,13 +179,16 @@ function CheckSummary({
   check,
   items,
   latest,
+  onOpenBusiness,
 }: {
   check: DailyCheck;
   items: readonly DailyCheckItem[];
   latest: boolean;
+  onOpenBusiness(businessId: string | null): void;
 }) {
   const { t } = useTranslation();
   const selectCheck = useUiStore((s) => s.selectCheck);
+  const rows = useMemo(() => deriveBoard(items).businesses, [items]);
   const hosts = new Set(items.filter((i) => i.hostId).map((i) => i.hostId)).size;
   const businesses = new Set(items.filter((i) => i.businessId).map((i) => i.businessId)).size;
   const duration = check.endedAt ? formatDuration(elapsedMs(check.startedAt, check.endedAt, 0)) : null;
@@ -235,11 +243,46 @@ function CheckSummary({
           <Text size="xs" c="dimmed">
             {[
               duration ? t('fleet.took', { duration }) : null,
-              t('fleet.scope', { hosts, businesses, items: items.length }),
+              t('fleet.scope.hosts', { count: hosts }),
+              t('fleet.scope.businesses', { count: businesses }),
+              t('fleet.scope.items', { count: items.length }),
             ]
               .filter(Boolean)
               .join(' · ')}
           </Text>
+          {rows.length > 0 && (
+            <Group gap={4} mt={2} data-testid="summary-businesses">
+              {rows.map((row) => (
+                <Tooltip
+                  key={row.businessId ?? ''}
+                  label={t('fleet.board.rowCounts', {
+                    failing: row.counts.failing,
+                    warning: row.counts.warning,
+                    ok: row.counts.ok,
+                  })}
+                >
+                  <Badge
+                    component="button"
+                    type="button"
+                    color={CHECK_STATUS_COLOR[row.status]}
+                    variant="light"
+                    tt="none"
+                    leftSection={<CheckStatusIcon status={row.status} size={11} />}
+                    style={{ cursor: 'pointer' }}
+                    onClick={() => onOpenBusiness(row.businessId)}
+                    data-testid="summary-business"
+                    data-status={row.status}
+                  >
+                    {row.businessId === null
+                      ? t('fleet.board.noBusiness')
+                      : (row.businessName ?? row.businessId)}
+                    {' · '}
+                    {t(`fleet.status.${row.status}`)}
+                  </Badge>
+                </Tooltip>
+              ))}
+            </Group>
+          )}
         </Stack>
       </Group>
     </Paper>
@@ -280,7 +323,7 @@ export function DailyCheckScreen() {
   const latestId = checks.data?.[0]?.id ?? null;
   const isLatest = selectedCheckId === null || selectedCheckId === latestId;
 
-  const openItems = (patch: { businesses?: string[]; hosts?: string[] }) => {
+  const openItems = (patch: Partial<typeof EMPTY_CHECK_ITEM_FILTERS>) => {
     setItemFilters({ ...EMPTY_CHECK_ITEM_FILTERS, ...patch });
     setTab('items');
   };
@@ -310,29 +353,35 @@ export function DailyCheckScreen() {
           </Title>
         </Group>
         <Group gap={6} wrap="nowrap">
-          <Text size="xs" c="dimmed" visibleFrom="lg">
-            {t('fleet.export.label')}
-          </Text>
-          <Button
-            variant="default"
-            leftSection={<IconFileTypeCsv size={14} />}
-            disabled={!current}
-            loading={exportCheck.isPending && exportCheck.variables?.format === 'csv'}
-            onClick={() => doExport('csv')}
-            data-testid="check-export-csv"
-          >
-            CSV
-          </Button>
-          <Button
-            variant="default"
-            leftSection={<IconJson size={14} />}
-            disabled={!current}
-            loading={exportCheck.isPending && exportCheck.variables?.format === 'json'}
-            onClick={() => doExport('json')}
-            data-testid="check-export-json"
-          >
-            JSON
-          </Button>
+          {current && (
+            <Text size="xs" c="dimmed" visibleFrom="lg">
+              {t('fleet.export.label')}
+            </Text>
+          )}
+          {current && (
+            <Button
+              variant="default"
+              leftSection={<IconFileTypeCsv size={14} />}
+              disabled={!current}
+              loading={exportCheck.isPending && exportCheck.variables?.format === 'csv'}
+              onClick={() => doExport('csv')}
+              data-testid="check-export-csv"
+            >
+              CSV
+            </Button>
+          )}
+          {current && (
+            <Button
+              variant="default"
+              leftSection={<IconJson size={14} />}
+              disabled={!current}
+              loading={exportCheck.isPending && exportCheck.variables?.format === 'json'}
+              onClick={() => doExport('json')}
+              data-testid="check-export-json"
+            >
+              JSON
+            </Button>
+          )}
           <Tooltip label={t('fleet.runHint')} multiline maw={340}>
             <Button
               leftSection={<IconPlayerPlay size={14} />}
@@ -372,7 +421,12 @@ export function DailyCheckScreen() {
       ) : (
         <>
           <Group gap="xs" align="stretch" wrap="nowrap">
-            <CheckSummary check={current.check} items={items} latest={isLatest} />
+            <CheckSummary
+              check={current.check}
+              items={items}
+              latest={isLatest}
+              onOpenBusiness={(b) => openItems({ businesses: [b ?? ''] })}
+            />
             <Paper withBorder px="sm" py={6} w={460} style={{ flexShrink: 0 }}>
               <CheckTrendChart days={30} />
             </Paper>
@@ -401,14 +455,18 @@ export function DailyCheckScreen() {
               pt={6}
               style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}
             >
-              <CheckBoard items={items} onOpenCell={(b, h) => openItems({ businesses: [b], hosts: [h] })} />
+              <CheckBoard items={items} onOpenCell={(b, h) => openItems(cellFilter(b, h))} />
             </Tabs.Panel>
             <Tabs.Panel
               value="hosts"
               pt={6}
               style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}
             >
-              <HostFreshnessTable items={items} onOpenHost={(h) => openItems({ hosts: [h] })} />
+              <HostFreshnessTable
+                items={items}
+                asOf={current.check.endedAt ?? current.check.startedAt}
+                onOpenHost={(h) => openItems({ hosts: [h] })}
+              />
             </Tabs.Panel>
             <Tabs.Panel
               value="items"

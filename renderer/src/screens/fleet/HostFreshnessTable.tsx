@@ -1,39 +1,62 @@
-/** Hosts by the age of their most overdue backup: the stalest first. */
+/**
+ * Hosts by the age of their least fresh plan's newest snapshot (stalest
+ * first; hosts with a plan that has no snapshot before all), from
+ * shared/fleet-board.ts's `deriveHostTable`.
+ */
 import { useMemo, useState } from 'react';
 import { Group, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { formatAge, type DailyCheckItem } from '../../../../shared';
+import { deriveHostTable, type HostTableRow } from '../../../../shared/fleet-board';
 import { DataTable, type Column } from '../../components/DataTable';
 import { formatHours } from '../../components/format';
 import { LocalTime } from '../../components/LocalTime';
 import { CheckStatusBadge } from '../../components/StatusBadge';
-import { STATUS_RANK, backupAgeSortValue, hostFreshness, type HostFreshness } from './checkModel';
+import { STATUS_RANK, hostExtras, subjectOf, type HostExtras } from './checkModel';
 import { useItemKindLabel } from './labels';
+
+type Row = HostTableRow & HostExtras;
+
+/** Larger is staler: a plan without snapshot above everything, hosts without plans below. */
+export function backupAgeSortValue(r: HostTableRow): number {
+  if (r.plansWithoutSnapshot > 0) return Number.MAX_SAFE_INTEGER;
+  if (r.lastBackupAgeHours !== null) return r.lastBackupAgeHours;
+  return -1;
+}
 
 export function HostFreshnessTable({
   items,
+  asOf,
   onOpenHost,
 }: {
   items: readonly DailyCheckItem[];
-  onOpenHost(hostKey: string): void;
+  /** When the check ran: ages are measured to then, like the reasons. */
+  asOf: string;
+  onOpenHost(hostId: string): void;
 }) {
   const { t } = useTranslation();
   const kindLabel = useItemKindLabel();
-  const rows = useMemo(() => hostFreshness(items), [items]);
+  const rows = useMemo<Row[]>(() => {
+    const extras = hostExtras(items);
+    return deriveHostTable(items, asOf).map((r) => ({
+      ...r,
+      ...(extras.get(r.hostId) ?? { targetHours: null, resticVersion: null }),
+    }));
+  }, [items, asOf]);
   const [selected, setSelected] = useState<string | null>(null);
 
-  const columns = useMemo<Column<HostFreshness>[]>(
+  const columns = useMemo<Column<Row>[]>(
     () => [
       {
         id: 'host',
         header: t('fleet.hosts.columns.host'),
-        accessorFn: (r) => r.name ?? r.key,
+        accessorFn: (r) => r.hostName,
         cell: ({ row }) => (
           <Text size="xs" fw={500} truncate>
-            {row.original.name ?? row.original.key}
+            {row.original.hostName}
           </Text>
         ),
-        meta: { width: '16%' },
+        meta: { width: '13%' },
       },
       {
         id: 'status',
@@ -41,7 +64,7 @@ export function HostFreshnessTable({
         accessorFn: (r) => STATUS_RANK[r.status],
         sortDescFirst: true,
         cell: ({ row }) => <CheckStatusBadge status={row.original.status} />,
-        meta: { width: 96 },
+        meta: { width: 92 },
       },
       {
         id: 'age',
@@ -50,19 +73,25 @@ export function HostFreshnessTable({
         sortDescFirst: true,
         cell: ({ row }) => {
           const r = row.original;
-          if (r.neverBackedUp)
+          if (r.plansWithoutSnapshot > 0)
             return (
-              <Text span size="xs" c="red" fw={600}>
-                {t('fleet.hosts.never')}
+              <Text
+                span
+                size="xs"
+                c="red"
+                fw={600}
+                title={t('fleet.hosts.noSnapshotHint', { count: r.plansWithoutSnapshot })}
+              >
+                {t('fleet.hosts.noSnapshot')}
               </Text>
             );
-          if (r.ageHours === null)
+          if (r.lastBackupAgeHours === null)
             return (
               <Text span size="xs" c="dimmed">
-                {r.plans === 0 ? t('fleet.hosts.noPlans') : t('fleet.hosts.unknown')}
+                {t('fleet.hosts.noPlans')}
               </Text>
             );
-          const over = r.targetHours !== null && r.ageHours > r.targetHours;
+          const over = r.targetHours !== null && r.lastBackupAgeHours > r.targetHours;
           return (
             <Text
               span
@@ -71,11 +100,11 @@ export function HostFreshnessTable({
               c={over ? 'red' : undefined}
               style={{ fontVariantNumeric: 'tabular-nums' }}
             >
-              {formatHours(r.ageHours)}
+              {formatHours(r.lastBackupAgeHours)}
             </Text>
           );
         },
-        meta: { width: 90, align: 'right' },
+        meta: { width: 120, align: 'right' },
       },
       {
         id: 'target',
@@ -86,7 +115,7 @@ export function HostFreshnessTable({
             {formatHours(row.original.targetHours)}
           </Text>
         ),
-        meta: { width: 72, align: 'right' },
+        meta: { width: 64, align: 'right' },
       },
       {
         id: 'lastBackup',
@@ -105,39 +134,52 @@ export function HostFreshnessTable({
               —
             </Text>
           ),
-        meta: { width: 210 },
+        meta: { width: 200 },
       },
       {
         id: 'plans',
         header: t('fleet.hosts.columns.plans'),
         accessorFn: (r) => r.plans,
-        meta: { width: 60, align: 'right' },
+        meta: { width: 56, align: 'right' },
+      },
+      {
+        id: 'businesses',
+        header: t('fleet.hosts.columns.businesses'),
+        accessorFn: (r) => r.businesses.join(', '),
+        cell: ({ row }) => (
+          <span title={row.original.businesses.join(', ')}>{row.original.businesses.join(', ')}</span>
+        ),
+        meta: { width: '12%' },
       },
       {
         id: 'restic',
         header: t('fleet.hosts.columns.restic'),
         accessorFn: (r) => r.resticVersion ?? '',
-        cell: ({ row }) => (
-          <Text span size="xs" ff="monospace">
-            {row.original.resticVersion ?? '—'}
-          </Text>
-        ),
-        meta: { width: 84 },
+        cell: ({ row }) => <span className="rfc-mono">{row.original.resticVersion ?? '—'}</span>,
+        meta: { width: 64 },
       },
       {
         id: 'problems',
         header: t('fleet.hosts.columns.problems'),
-        accessorFn: (r) => r.problems.length,
+        accessorFn: (r) => r.reasons.length,
         sortDescFirst: true,
         cell: ({ row }) => {
           const r = row.original;
-          if (r.problems.length === 0)
+          if (r.reasons.length === 0)
             return (
               <Text span size="xs" c="dimmed">
                 {t('fleet.hosts.allOk', { count: r.counts.ok })}
               </Text>
             );
-          const text = r.problems.map((p) => `${kindLabel(p.item)}: ${p.reason}`).join(' · ');
+          const text = r.reasons
+            .map((p) => {
+              const s = subjectOf(p);
+              const label = s
+                ? t(`fleet.board.of.${s.kind}`, { kind: kindLabel(p.item), name: s.name })
+                : kindLabel(p.item);
+              return `${label}: ${p.reason}`;
+            })
+            .join(' · ');
           return (
             <Tooltip label={text} multiline maw={480} openDelay={400}>
               <Text span size="xs" c={r.status === 'failing' ? 'red' : 'yellow.8'}>
@@ -155,7 +197,7 @@ export function HostFreshnessTable({
     <DataTable
       data={rows}
       columns={columns}
-      getRowId={(r) => r.key}
+      getRowId={(r) => r.hostId}
       label={t('fleet.hosts.label')}
       testId="check-hosts"
       rowTestId="check-host-row"
@@ -163,7 +205,7 @@ export function HostFreshnessTable({
       selectedId={selected}
       onSelect={setSelected}
       onOpen={onOpenHost}
-      rowAttributes={(r) => ({ 'data-status': r.status, 'data-host': r.name ?? r.key })}
+      rowAttributes={(r) => ({ 'data-status': r.status, 'data-host': r.hostName })}
       empty={
         <Text size="xs" c="dimmed" ta="center">
           {t('fleet.hosts.empty')}

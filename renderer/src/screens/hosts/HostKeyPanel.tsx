@@ -71,7 +71,11 @@ export function HostKeyPanel({ host }: { host: HostDetail }) {
           <Title order={3} size="h6">
             {t('hosts.hostKey.title')}
           </Title>
-          {pinned ? (
+          {scan?.status === 'changed' ? (
+            <Badge color="red" variant="filled" data-testid="host-key-changed-badge">
+              {t('hosts.hostKey.changedBadge')}
+            </Badge>
+          ) : pinned ? (
             <Badge color="teal" data-testid="host-key-pinned">
               {t('hosts.hostKey.pinnedBadge')}
             </Badge>
@@ -192,32 +196,21 @@ export function HostKeyPanel({ host }: { host: HostDetail }) {
             <Text size="xs" fw={600}>
               {t('hosts.hostKey.changedStop', { host: host.name })}
             </Text>
-            <Table
-              withRowBorders={false}
-              verticalSpacing={2}
-              fz="xs"
-              style={{ width: 'auto', color: 'inherit' }}
-            >
-              <Table.Tbody>
-                <Table.Tr>
-                  <Table.Td pl={0}>{t('hosts.hostKey.pinnedFingerprint')}</Table.Td>
-                  <Table.Td>
-                    <Fingerprint
-                      value={scan.pinned ?? pinned?.fingerprint ?? '—'}
-                      testId="host-key-changed-pinned"
-                    />
-                  </Table.Td>
-                </Table.Tr>
-                <Table.Tr>
-                  <Table.Td pl={0}>
-                    {t('hosts.hostKey.offeredFingerprint', { algorithm: scan.algorithm })}
-                  </Table.Td>
-                  <Table.Td>
-                    <Fingerprint value={scan.fingerprint} testId="host-key-changed-offered" />
-                  </Table.Td>
-                </Table.Tr>
-              </Table.Tbody>
-            </Table>
+            <div>
+              <Text size="xs" opacity={0.85}>
+                {t('hosts.hostKey.pinnedFingerprint')}
+              </Text>
+              <Fingerprint
+                value={scan.pinned ?? pinned?.fingerprint ?? '—'}
+                testId="host-key-changed-pinned"
+              />
+            </div>
+            <div>
+              <Text size="xs" opacity={0.85}>
+                {t('hosts.hostKey.offeredFingerprint', { algorithm: scan.algorithm })}
+              </Text>
+              <Fingerprint value={scan.fingerprint} testId="host-key-changed-offered" />
+            </div>
             <Text size="xs">{t('hosts.hostKey.changedWhy')}</Text>
             <Group gap="xs">
               <Button

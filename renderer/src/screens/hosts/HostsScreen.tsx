@@ -21,10 +21,6 @@ interface HostRow {
   repos: number;
 }
 
-function shortFingerprint(fp: string): string {
-  return fp.length > 26 ? `${fp.slice(0, 26)}…` : fp;
-}
-
 export function HostsScreen() {
   const { t } = useTranslation();
   const hosts = useHosts();
@@ -77,7 +73,7 @@ export function HostsScreen() {
             {t(`hosts.kinds.${row.original.host.kind}`)}
           </Badge>
         ),
-        meta: { width: 100 },
+        meta: { width: 110 },
       },
       {
         id: 'address',
@@ -98,6 +94,7 @@ export function HostsScreen() {
             </span>
           );
         },
+        meta: { width: '22%' },
       },
       {
         id: 'auth',
@@ -137,7 +134,7 @@ export function HostsScreen() {
             );
           return detail.hostKey ? (
             <span className="rfc-mono" title={detail.hostKey.fingerprint} data-testid="host-row-fingerprint">
-              {shortFingerprint(detail.hostKey.fingerprint)}
+              {detail.hostKey.fingerprint}
             </span>
           ) : (
             <Tooltip label={t('hosts.hostKey.notPinnedBody')} multiline maw={320}>
@@ -147,19 +144,18 @@ export function HostsScreen() {
             </Tooltip>
           );
         },
-        meta: { width: 230 },
       },
       {
         id: 'plans',
         header: t('hosts.columns.plans'),
         accessorFn: (r) => r.plans,
-        meta: { width: 64, align: 'right' },
+        meta: { width: 72, align: 'right' },
       },
       {
         id: 'repos',
         header: t('hosts.columns.repos'),
         accessorFn: (r) => r.repos,
-        meta: { width: 100, align: 'right' },
+        meta: { width: 124, align: 'right' },
       },
     ],
     [t],

@@ -29,7 +29,7 @@ export function JobProgressCell({ job }: { job: JobRecord }) {
         striped={active}
         animated={active && p.percent === null}
         size="sm"
-        style={{ flex: '0 0 70px' }}
+        style={{ flex: '0 0 56px' }}
         aria-label={t('jobs.columns.progress')}
         aria-valuetext={text || t('jobs.progressUnknown')}
       />

@@ -89,37 +89,32 @@ export function JobsScreen() {
         meta: { width: 112 },
       },
       {
-        id: 'title',
-        header: t('jobs.columns.title'),
-        accessorFn: (j) => j.title,
-        cell: ({ row }) => (
-          <span title={`${row.original.title}\n${row.original.kind}`}>
-            <Text span size="xs" fw={500}>
-              {row.original.title}
-            </Text>
-          </span>
-        ),
-      },
-      {
         id: 'kind',
         header: t('jobs.columns.kind'),
         accessorFn: (j) => j.kind,
-        cell: ({ row }) => <span className="rfc-mono">{row.original.kind}</span>,
-        meta: { width: 120 },
+        cell: ({ row }) => (
+          <span title={`${row.original.title}\n${row.original.kind}`}>
+            <span className="rfc-mono">{row.original.kind}</span>
+            <Text span size="xs" c="dimmed">
+              {' '}
+              · {row.original.title}
+            </Text>
+          </span>
+        ),
       },
       {
         id: 'target',
         header: t('jobs.columns.target'),
         accessorFn: (j) => targetLabel(j.target),
         cell: ({ row }) => <span title={row.original.target}>{targetLabel(row.original.target)}</span>,
-        meta: { width: '14%' },
+        meta: { width: '11%' },
       },
       {
         id: 'progress',
         header: t('jobs.columns.progress'),
         accessorFn: (j) => j.progress.percent ?? -1,
         cell: ({ row }) => <JobProgressCell job={row.original} />,
-        meta: { width: 190 },
+        meta: { width: 220 },
       },
       {
         id: 'started',
@@ -134,7 +129,7 @@ export function JobsScreen() {
               {t('jobs.notStarted')}
             </Text>
           ),
-        meta: { width: 140 },
+        meta: { width: 158 },
       },
       {
         id: 'duration',
@@ -146,14 +141,14 @@ export function JobsScreen() {
             {formatDuration(elapsedMs(row.original.startedAt, row.original.endedAt, now))}
           </span>
         ),
-        meta: { width: 96, align: 'right' },
+        meta: { width: 90, align: 'right' },
       },
       {
         id: 'exitCode',
         header: t('jobs.columns.exitCode'),
         accessorFn: (j) => j.exitCode ?? -1,
         cell: ({ row }) => <span className="rfc-mono">{row.original.exitCode ?? '—'}</span>,
-        meta: { width: 48, align: 'right' },
+        meta: { width: 52, align: 'right' },
       },
       {
         id: 'error',

@@ -46,7 +46,9 @@ export function jobProgress(job: Pick<JobRecord, 'progress' | 'counters' | 'stat
   const itemsTotal = firstNumber(job.counters, ITEMS_TOTAL);
   if (hostsTotal !== null || hostsDone !== null) {
     done = hostsDone ?? 0;
-    total = hostsTotal;
+    // The daily check says "3/7 hosts checked" where its counters lack a total.
+    const said = /^(\d+)\s*\/\s*(\d+)\s+hosts/.exec(message ?? '');
+    total = hostsTotal ?? (said ? Number(said[2]) : null);
     unit = 'hosts';
   } else if (num(p.filesTotal) !== null || num(p.filesDone) !== null) {
     done = num(p.filesDone) ?? 0;

@@ -166,9 +166,12 @@ function PlanForm({ editing, onClose }: { editing: Plan | null; onClose(): void 
   const repoOptions = useMemo(
     () =>
       (repos.data ?? [])
-        .filter((r) => r.businessId === businessId)
+        // repos.list may name the business without its id: match by name then.
+        .filter((r) =>
+          r.businessId !== undefined ? r.businessId === businessId : r.business === business?.name,
+        )
         .map((r) => ({ value: r.id, label: r.name })),
-    [repos.data, businessId],
+    [repos.data, businessId, business?.name],
   );
 
   const onError = (error: unknown) => {

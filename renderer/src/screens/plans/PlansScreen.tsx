@@ -99,25 +99,25 @@ export function PlansScreen() {
             {row.original.name}
           </Text>
         ),
-        meta: { width: '13%' },
+        meta: { width: '11%' },
       },
       {
         id: 'business',
         header: t('plans.columns.business'),
         accessorFn: (p) => names.business.get(p.businessId) ?? p.businessId,
-        meta: { width: '12%' },
+        meta: { width: '10%' },
       },
       {
         id: 'host',
         header: t('plans.columns.host'),
         accessorFn: (p) => names.host.get(p.hostId) ?? p.hostId,
-        meta: { width: '11%' },
+        meta: { width: '9%' },
       },
       {
         id: 'repository',
         header: t('plans.columns.repository'),
         accessorFn: (p) => names.repo.get(p.repositoryId) ?? p.repositoryId,
-        meta: { width: '13%' },
+        meta: { width: '11%' },
       },
       {
         id: 'paths',
@@ -141,7 +141,7 @@ export function PlansScreen() {
         header: t('plans.columns.schedule'),
         accessorFn: (p) => p.schedule,
         cell: ({ row }) => <span className="rfc-mono">{row.original.schedule}</span>,
-        meta: { width: 90 },
+        meta: { width: 104 },
       },
       {
         id: 'freshness',
@@ -193,7 +193,7 @@ export function PlansScreen() {
             ))}
           </Group>
         ),
-        meta: { width: 120 },
+        meta: { width: 100 },
       },
       {
         id: 'actions',

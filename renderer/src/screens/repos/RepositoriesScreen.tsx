@@ -71,6 +71,7 @@ function ReposTable({
             <Table.Th style={{ width: 80 }}>{t('repos.columns.kind')}</Table.Th>
             <Table.Th style={{ width: '14%' }}>{t('repos.columns.host')}</Table.Th>
             <Table.Th style={{ width: '14%' }}>{t('repos.columns.business')}</Table.Th>
+            <Table.Th style={{ width: 96 }}>{t('repos.columns.password')}</Table.Th>
             <Table.Th style={{ width: 40 }} aria-label={t('repos.actions')} />
           </Table.Tr>
         </Table.Thead>
@@ -107,19 +108,6 @@ function ReposTable({
                         {t('repos.demo')}
                       </Badge>
                     )}
-                    {!repo.passwordSet ? (
-                      <Tooltip label={t('repos.noPasswordTooltip')}>
-                        <Badge size="xs" color="orange">
-                          {t('repos.noPassword')}
-                        </Badge>
-                      </Tooltip>
-                    ) : (
-                      <Tooltip label={t('repos.passwordSetTooltip')}>
-                        <Badge size="xs" color="gray" variant="outline" data-testid="repo-password-set">
-                          {t('repos.passwordSet')}
-                        </Badge>
-                      </Tooltip>
-                    )}
                     {repo.role === 'offsite' && (
                       <Badge size="xs" color="grape">
                         {t('repos.roles.offsite')}
@@ -141,6 +129,21 @@ function ReposTable({
                     <Text span size="xs" c="dimmed">
                       —
                     </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  {repo.passwordSet ? (
+                    <Tooltip label={t('repos.passwordSetTooltip')} multiline maw={300}>
+                      <Badge size="xs" color="gray" variant="outline" data-testid="repo-password-set">
+                        {t('repos.passwordSet')}
+                      </Badge>
+                    </Tooltip>
+                  ) : (
+                    <Tooltip label={t('repos.noPasswordTooltip')} multiline maw={300}>
+                      <Badge size="xs" color="orange" data-testid="repo-password-missing">
+                        {t('repos.noPassword')}
+                      </Badge>
+                    </Tooltip>
                   )}
                 </Table.Td>
                 <Table.Td
