@@ -336,7 +336,7 @@ for (const bin of resticBinaries()) {
   });
 }
 
-describe('daily check: cancel', () => {
+describe('daily check: cancel, verification, empty history', () => {
   it('cancelling the job stops the check and records it as cancelled', async () => {
     const restic = resticBinaries().at(-1)!.path;
     const dataDir = await makeTempDir('rfc-check-cancel-');
@@ -372,6 +372,24 @@ describe('daily check: cancel', () => {
       expect(
         await dispatch(core, 'fleet.check', { id: 'check-nope' }).catch((e: Error) => e.message),
       ).toMatch(/NOT_FOUND/);
+
+      // Verification age comes from the job history: never verified, then verified by a `repos.check` job.
+      const verified = async (checkId: string) =>
+        (await dispatch<{ items: DailyCheckItem[] }>(core, 'fleet.check', { id: checkId })).items.find(
+          (i) => i.item === 'verified',
+        );
+      expect(await verified(again.checkId)).toMatchObject({
+        status: 'warning',
+        reason: 'never verified (no successful restic check recorded)',
+      });
+      const repoId = (await dispatch<{ id: string }[]>(core, 'repos.list', {}))[0]!.id;
+      const verify = await dispatch<{ jobId: string }>(core, 'repos.check', { id: repoId });
+      expect((await waitForJob(core, verify.jobId)).status).toBe('succeeded');
+      const third = await dispatch<{ checkId: string; jobId: string }>(core, 'fleet.dailyCheck', {});
+      expect((await waitForJob(core, third.jobId)).status).toBe('succeeded');
+      const v = await verified(third.checkId);
+      expect(v).toMatchObject({ status: 'ok', data: { jobId: verify.jobId } });
+      expect(v!.reason).toMatch(/^verified \d+ s ago$/);
     } finally {
       await core.close();
     }
