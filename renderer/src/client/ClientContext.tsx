@@ -1,13 +1,13 @@
 import { createContext, useContext, type ReactNode } from 'react';
-import type { ConsoleClient } from '../../../shared';
+import type { RendererClient } from './types';
 
-const ClientContext = createContext<ConsoleClient | null>(null);
+const ClientContext = createContext<RendererClient | null>(null);
 
-export function ClientProvider({ client, children }: { client: ConsoleClient; children: ReactNode }) {
+export function ClientProvider({ client, children }: { client: RendererClient; children: ReactNode }) {
   return <ClientContext.Provider value={client}>{children}</ClientContext.Provider>;
 }
 
-export function useClient(): ConsoleClient {
+export function useClient(): RendererClient {
   const client = useContext(ClientContext);
   if (!client) throw new Error('useClient outside <ClientProvider>');
   return client;

@@ -7,7 +7,6 @@
  */
 import {
   ConsoleError,
-  type ConsoleClient,
   type EventName,
   type EventPayload,
   type MethodInput,
@@ -16,6 +15,7 @@ import {
 } from '../../../shared';
 import { codeForHttpStatus, openEnvelope } from './envelope';
 import { EventSocket } from './events-socket';
+import type { CallOptions, RendererClient } from './types';
 
 export interface HttpClientOptions {
   /** The page URL the API paths are resolved against (window.location.href). */
@@ -41,7 +41,12 @@ export function eventsUrl(pageUrl: string, token: string): string {
 export const NO_TOKEN_MESSAGE =
   'No access token. Open the URL that `npm run serve` printed (it ends in ?token=…), in this tab.';
 
-export function createHttpClient(options: HttpClientOptions): ConsoleClient {
+/** The ConsoleError an aborted call rejects with (the same for both transports). */
+export function cancelledError(method: string): ConsoleError {
+  return new ConsoleError('CANCELLED', `${method} was cancelled.`);
+}
+
+export function createHttpClient(options: HttpClientOptions): RendererClient {
   const fetchImpl =
     options.fetchImpl ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const token = options.token;
@@ -50,9 +55,16 @@ export function createHttpClient(options: HttpClientOptions): ConsoleClient {
     : null;
 
   return {
-    async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+    async call<M extends MethodName>(
+      method: M,
+      input: MethodInput<M>,
+      callOptions: CallOptions = {},
+    ): Promise<MethodOutput<M>> {
       if (!token) throw new ConsoleError('UNAUTHORIZED', NO_TOKEN_MESSAGE);
+      const { signal } = callOptions;
+      if (signal?.aborted) throw cancelledError(method);
       let response: Response;
+      let text: string;
       try {
         response = await fetchImpl(apiCallUrl(options.pageUrl, method), {
           method: 'POST',
@@ -60,15 +72,18 @@ export function createHttpClient(options: HttpClientOptions): ConsoleClient {
           body: JSON.stringify(input ?? {}),
           cache: 'no-store',
           credentials: 'omit',
+          ...(signal ? { signal } : {}),
         });
+        text = await response.text();
       } catch (error) {
+        // Aborting closes the request: the core sees the call's signal fire and stops its restic.
+        if (signal?.aborted) throw cancelledError(method);
         const reason = error instanceof Error ? error.message : String(error);
         throw new ConsoleError(
           'INTERNAL',
           `The console server did not answer ${method} (${reason}). Is \`npm run serve\` still running?`,
         );
       }
-      const text = await response.text();
       let body: unknown;
       try {
         body = JSON.parse(text);

@@ -4,10 +4,10 @@
  * we talk HTTP + WebSocket to the page's own origin. Both are plain
  * ConsoleClients, so nothing past this file knows which one it got.
  */
-import type { ConsoleClient } from '../../../shared';
 import { createBridgeClient } from './bridge';
 import { createHttpClient } from './http';
 import { takeToken } from './token';
+import type { RendererClient } from './types';
 
 export type TransportKind = 'bridge' | 'http';
 
@@ -17,10 +17,11 @@ export function pickTransport(win: Pick<Window, 'rfc'>): TransportKind {
     : 'http';
 }
 
-export function createClient(win: Window = window): ConsoleClient {
+export function createClient(win: Window = window): RendererClient {
   if (pickTransport(win) === 'bridge' && win.rfc) return createBridgeClient(win.rfc);
   const token = takeToken({ location: win.location, history: win.history, storage: win.sessionStorage });
   return createHttpClient({ pageUrl: win.location.href, token });
 }
 
 export { openEnvelope, asConsoleError } from './envelope';
+export type { CallOptions, RendererClient } from './types';
