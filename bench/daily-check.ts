@@ -52,7 +52,7 @@ async function buildConsole(restic: string, hosts: SshHost[]): Promise<Console> 
   const biz = await d<{ id: string }>('businesses.add', { name: 'bench', freshnessTargetHours: 26 });
   for (const h of hosts) {
     const added = await d<{ host: { id: string } }>('hosts.add', {
-      host: { name: h.name, address: h.address, port: h.port, user: h.user },
+      host: { name: h.name, address: h.address, port: h.port, user: h.user, resticPath: restic },
       key: { kind: 'paste', privateKey: h.privateKey },
     });
     await d('hosts.pinKey', { id: added.host.id, fingerprint: h.hostKeyFingerprintSha256 });

@@ -37,6 +37,8 @@ export const PinnedHostKeySchema = z.object({
 export const HostDetailSchema = HostSchema.extend({
   authKind: z.enum(['key', 'agent']).optional(),
   hostKey: PinnedHostKeySchema.optional(),
+  /** Where restic is on the host; absent means "restic" from its PATH. */
+  resticPath: z.string().optional(),
   /** A private key is in the secret store; the key itself never leaves it. */
   privateKeySet: z.boolean(),
 });
@@ -49,6 +51,7 @@ export const HostInputSchema = z
     port: z.number().int().optional(),
     user: text(),
     authKind: z.enum(['key', 'agent']).optional(),
+    resticPath: text(1024).optional(),
   })
   .strict();
 

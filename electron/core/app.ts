@@ -26,6 +26,7 @@ import { FileSecretStore } from './secrets/file-secret-store';
 import type { SecretStore } from './secrets/secret-store';
 import { RepositoryService } from './services/repositories';
 import { SnapshotService } from './services/snapshots';
+import { LOCAL_HOST_ID } from './inventory/inventory';
 import { StoreInventory } from './store/inventory-adapter';
 import { openStore } from './store/store';
 
@@ -72,11 +73,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const audit = new AuditLog(store.db, { redactor });
   const runners = new FleetRunners({ store, secrets, log });
+  const resticBinaryFor = async (hostId: string): Promise<string> =>
+    hostId === LOCAL_HOST_ID ? resticBinary : ((await store.hosts.get(hostId)).resticPath ?? 'restic');
   const repos = new RepositoryService({
     inventory,
     secrets,
     runnerFor: (hostId) => runners.runnerFor(hostId),
-    resticBinary,
+    resticBinaryFor,
     cacheDir: path.join(options.dataDir, 'restic-cache'),
   });
   const snapshots = new SnapshotService(repos);
@@ -105,6 +108,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     mode: options.mode,
     version: options.version,
     resticBinary,
+    resticBinaryFor,
     store,
     inventory,
     secrets,

@@ -19,7 +19,10 @@ export interface CoreContext {
   readonly dataDir: string;
   readonly mode: 'desktop' | 'serve';
   readonly version: string;
+  /** restic on "this machine" (RFC_RESTIC_BINARY, else `restic` from PATH). */
   readonly resticBinary: string;
+  /** restic on a host: this machine's binary, or the host's configured path, else `restic` from its PATH. */
+  resticBinaryFor(hostId: string): Promise<string>;
   readonly store: Store;
   readonly inventory: StoreInventory;
   /** Wrapped so every secret read or written is also masked in job logs and the audit log. */

@@ -53,7 +53,7 @@ describe('daily check: 30 hosts behind one sshd', () => {
     try {
       for (let i = 1; i <= N; i++) {
         const added = await dispatch<{ host: { id: string } }>(core, 'hosts.add', {
-          host: { name: `crowd-${i}`, address: sshd.address, port: sshd.port, user: sshd.user },
+          host: { name: `crowd-${i}`, address: sshd.address, port: sshd.port, user: sshd.user, resticPath: resticBinaries().at(-1)!.path },
           key: { kind: 'paste', privateKey: sshd.privateKey },
         });
         await dispatch(core, 'hosts.pinKey', {
@@ -99,11 +99,11 @@ describe('daily check: 30 hosts behind one sshd', () => {
         inventory: new StoreInventory(store),
         secrets,
         runnerFor: (id) => runners.runnerFor(id),
-        resticBinary,
+        resticBinaryFor: async () => resticBinary,
         cacheDir: path.join(dataDir, 'restic-cache'),
       });
       const service = new DailyCheckService(
-        { store, runners, repos, resticBinary, jobs },
+        { store, runners, repos, resticBinaryFor: async () => resticBinary, jobs },
         { concurrency: N, perHost: 2 },
       );
       const logBefore = sshd.readLog().length;

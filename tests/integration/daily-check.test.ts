@@ -446,7 +446,7 @@ for (const bin of resticBinaries()) {
         const ids: { host: string; repo: string; plan: string }[] = [];
         for (const h of hosts) {
           const added = await dispatch<{ host: { id: string } }>(core, 'hosts.add', {
-            host: { name: h.name, address: h.address, port: h.port, user: h.user },
+            host: { name: h.name, address: h.address, port: h.port, user: h.user, resticPath: restic },
             key: { kind: 'paste', privateKey: h.privateKey },
           });
           await dispatch(core, 'hosts.pinKey', {

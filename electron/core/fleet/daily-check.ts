@@ -47,7 +47,8 @@ export interface DailyCheckDeps {
   runners: RunnerRegistry;
   /** A configured Restic for a repository (its host's runner, its password). */
   repos: { restic(repoId: string): Promise<Restic> };
-  resticBinary: string;
+  /** restic on each host: the console's binary for this machine, the host's configured path otherwise. */
+  resticBinaryFor: (hostId: string) => Promise<string>;
   jobs: JobManager;
   events?: Pick<EventBus, 'emit'>;
   log?: (message: string) => void;
@@ -178,7 +179,7 @@ export async function runDailyCheck(
   for (const host of inv.hosts) {
     const p = probeHost(
       { id: host.id, name: host.name, kind: host.kind, address: host.address, port: host.port },
-      { runners: deps.runners, resticBinary: deps.resticBinary, fan, signal, timeoutMs },
+      { runners: deps.runners, resticBinaryFor: deps.resticBinaryFor, fan, signal, timeoutMs },
     ).then((probe) => {
       record(probe.items);
       unitDone(host.id);

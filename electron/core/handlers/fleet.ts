@@ -21,7 +21,7 @@ export function fleetHandlers(
       store,
       runners: ctx.runners,
       repos: ctx.repos,
-      resticBinary: ctx.resticBinary,
+      resticBinaryFor: ctx.resticBinaryFor,
       jobs: ctx.jobs,
       events: ctx.events,
       log: ctx.log,

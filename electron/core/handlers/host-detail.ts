@@ -5,6 +5,7 @@ export function hostDetail(record: HostRecord) {
   return {
     ...Hosts.toDomain(record),
     ...(record.authKind ? { authKind: record.authKind } : {}),
+    ...(record.resticPath ? { resticPath: record.resticPath } : {}),
     ...(record.hostKey
       ? {
           hostKey: {

@@ -97,6 +97,6 @@ export function hostRemoteHandlers(
     },
 
     'hosts.test': async ({ id }) =>
-      testHost(ctx.runners, id, id === LOCAL_HOST_ID ? { resticBinary: ctx.resticBinary } : {}),
+      testHost(ctx.runners, id, { resticBinary: await ctx.resticBinaryFor(id) }),
   };
 }

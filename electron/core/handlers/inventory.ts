@@ -140,7 +140,7 @@ export function inventoryHandlers(
           // wrong password or a missing repository changes nothing.
           const restic = new Restic({
             runner: await ctx.runners.runnerFor(input.hostId),
-            binary: ctx.resticBinary,
+            binary: await ctx.resticBinaryFor(input.hostId),
             repository: input.location,
             password: input.password,
             env: { ...(input.hostId === 'local' ? { RESTIC_CACHE_DIR: `${ctx.dataDir}/restic-cache` } : {}), ...input.env },

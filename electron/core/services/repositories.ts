@@ -5,7 +5,7 @@
  */
 import { ConsoleError, type Repo } from '../../../shared';
 import type { ProcessRunner } from '../exec/process';
-import type { InventoryPort, RepoRecord } from '../inventory/inventory';
+import { LOCAL_HOST_ID, type InventoryPort, type RepoRecord } from '../inventory/inventory';
 import { Restic } from '../restic/restic';
 import { secretNames, type SecretStore } from '../secrets/secret-store';
 
@@ -14,7 +14,9 @@ export interface RepositoryServiceOptions {
   secrets: SecretStore;
   /** The runner of the host restic runs on for a repository. */
   runnerFor: (hostId: string) => Promise<ProcessRunner>;
-  resticBinary: string;
+  /** restic on the host that runs it. */
+  resticBinaryFor: (hostId: string) => Promise<string>;
+  /** restic's cache on this machine; a managed host keeps its own default cache. */
   cacheDir: string;
 }
 
@@ -48,10 +50,10 @@ export class RepositoryService {
     }
     return new Restic({
       runner: await this.options.runnerFor(record.hostId),
-      binary: this.options.resticBinary,
+      binary: await this.options.resticBinaryFor(record.hostId),
       repository: record.location,
       password,
-      env: { RESTIC_CACHE_DIR: this.options.cacheDir, ...record.env },
+      env: { ...(record.hostId === LOCAL_HOST_ID ? { RESTIC_CACHE_DIR: this.options.cacheDir } : {}), ...record.env },
     });
   }
 }

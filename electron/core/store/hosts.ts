@@ -10,7 +10,7 @@ import { secretNames, type SecretStore } from '../secrets/secret-store';
 import { iso, newId, notFound, type Clock } from './common';
 import { withConstraints, type Db } from './db';
 import { FINGERPRINT_RE, parsePublicKey } from './host-keys';
-import { hostAddress, hostName, IdSchema, parseInput, userName } from './validation';
+import { hostAddress, hostName, IdSchema, parseInput, programPath, userName } from './validation';
 
 export const LOCAL_HOST_ID = 'local';
 
@@ -25,6 +25,7 @@ export const HostInputSchema = z
     port: z.number().int().min(1).max(65535).default(22),
     user: userName,
     authKind: AuthKindSchema.default('agent'),
+    resticPath: programPath.optional(),
   })
   .strict();
 export type HostInput = z.input<typeof HostInputSchema>;
@@ -36,6 +37,7 @@ export const HostPatchSchema = z
     port: z.number().int().min(1).max(65535),
     user: userName,
     authKind: AuthKindSchema,
+    resticPath: programPath.nullable(),
   })
   .partial()
   .strict();
@@ -57,6 +59,8 @@ export interface HostRecord {
   user?: string;
   authKind?: AuthKind;
   hostKey?: PinnedHostKey;
+  /** Where restic is on the host; unset means "restic" from its PATH. */
+  resticPath?: string;
   /** A private key is in the secret store (never the key itself). */
   privateKeySet: boolean;
   createdAt: string;
@@ -74,6 +78,7 @@ interface Row {
   host_key_fingerprint: string | null;
   host_key_public: string | null;
   host_key_pinned_at: number | null;
+  restic_path: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -106,6 +111,7 @@ export class Hosts {
     if (row.port !== null) record.port = row.port;
     if (row.user !== null) record.user = row.user;
     if (row.auth_kind !== null) record.authKind = row.auth_kind;
+    if (row.restic_path !== null) record.resticPath = row.restic_path;
     if (row.host_key_fingerprint !== null && row.host_key_pinned_at !== null) {
       record.hostKey = {
         fingerprint: row.host_key_fingerprint,
@@ -155,10 +161,10 @@ export class Hosts {
       () =>
         this.db
           .prepare(
-            `INSERT INTO hosts (id, name, kind, address, port, user, auth_kind, created_at, updated_at)
-             VALUES (?, ?, 'ssh', ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO hosts (id, name, kind, address, port, user, auth_kind, restic_path, created_at, updated_at)
+             VALUES (?, ?, 'ssh', ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(id, data.name, data.address, data.port, data.user, data.authKind, now, now),
+          .run(id, data.name, data.address, data.port, data.user, data.authKind, data.resticPath ?? null, now, now),
       { duplicate: 'A host with this name (or id) already exists.' },
     );
     return id;
@@ -172,7 +178,7 @@ export class Hosts {
       () =>
         this.db
           .prepare(
-            'UPDATE hosts SET name = ?, address = ?, port = ?, user = ?, auth_kind = ?, updated_at = ? WHERE id = ?',
+            'UPDATE hosts SET name = ?, address = ?, port = ?, user = ?, auth_kind = ?, restic_path = ?, updated_at = ? WHERE id = ?',
           )
           .run(
             data.name ?? row.name,
@@ -180,6 +186,7 @@ export class Hosts {
             data.port ?? row.port,
             data.user ?? row.user,
             data.authKind ?? row.auth_kind,
+            data.resticPath === undefined ? row.restic_path : data.resticPath,
             this.now(),
             id,
           ),

@@ -190,6 +190,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ).run(now, now);
     },
   },
+  {
+    version: 2,
+    name: 'hosts: where restic is installed',
+    up(db) {
+      // NULL: "restic" from the host's PATH (this machine: the console's configured binary).
+      db.exec('ALTER TABLE hosts ADD COLUMN restic_path TEXT');
+    },
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[]): number {

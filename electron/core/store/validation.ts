@@ -105,6 +105,15 @@ export const absolutePath = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem, params: NAME_ISSUE });
 });
 
+/** The restic program on a host: a bare name looked up in PATH, or an absolute path. */
+export const programPath = z.string().superRefine((value, ctx) => {
+  let problem = checkText(value, { label: 'a program path', max: 1024 });
+  if (!problem && !value.startsWith('/') && !/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(value)) {
+    problem = 'a program is a plain name found in PATH (like "restic") or an absolute path';
+  }
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, params: NAME_ISSUE });
+});
+
 /** A restic exclude pattern (`--exclude`). */
 export const excludePattern = z.string().superRefine((value, ctx) => {
   const problem = checkText(value, { label: 'an exclude pattern', max: 4096, trimmed: false });

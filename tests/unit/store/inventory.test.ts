@@ -145,6 +145,17 @@ describe('hosts', () => {
     ).toBe('BAD_REQUEST');
   });
 
+  it('records where restic is on a host: a name in PATH or an absolute path, never an option', async () => {
+    const host = await store.hosts.create({ name: 'rp', address: 'x.example', user: 'b', resticPath: '/opt/restic/bin/restic' });
+    expect(host.resticPath).toBe('/opt/restic/bin/restic');
+    for (const bad of ['-h', 'bin/restic', 'restic; rm -rf /', 'a\nb', '']) {
+      const error = await consoleError(() => store.hosts.update(host.id, { resticPath: bad }));
+      expect(error.code, bad).toBe('INVALID_NAME');
+    }
+    expect((await store.hosts.update(host.id, { resticPath: 'restic' })).resticPath).toBe('restic');
+    expect((await store.hosts.update(host.id, { resticPath: null })).resticPath).toBeUndefined();
+  });
+
   it('pins a host key with the fingerprint ssh-keygen -lf prints, and guards changes', async () => {
     const h = await store.hosts.create({ name: 'web-1', address: '127.0.0.2', user: 'backup' });
     expect(store.hosts.checkHostKey(h.id, KEY_A_FP)).toBe('unknown');

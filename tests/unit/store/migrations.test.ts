@@ -3,7 +3,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, DB_FILE_NAME } from '../../../electron/core/store/db';
-import { currentVersion, MIGRATIONS, type Migration } from '../../../electron/core/store/migrations';
+import { currentVersion, latestVersion, MIGRATIONS, type Migration } from '../../../electron/core/store/migrations';
+
+const LATEST = latestVersion(MIGRATIONS);
 import { cleanupTempDirs } from '../../support/tmp';
 import { consoleError, tempDataDir } from './fixtures';
 
@@ -64,10 +66,10 @@ describe('store: opening and migrations', () => {
       .run();
     first.close();
     const before = versions(file);
-    expect(before).toEqual([{ version: 1, name: MIGRATIONS[0]!.name, applied_at: 1_000 }]);
+    expect(before).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: 1_000 })));
 
     const second = openDatabase(file, { now: () => 2_000 });
-    expect(currentVersion(second)).toBe(1);
+    expect(currentVersion(second)).toBe(LATEST);
     expect(second.prepare('SELECT name FROM businesses').all()).toEqual([{ name: 'Acme' }]);
     expect(second.prepare(`SELECT COUNT(*) AS n FROM hosts WHERE id = 'local'`).get()).toEqual({ n: 1 });
     second.close();
@@ -79,42 +81,42 @@ describe('store: opening and migrations', () => {
     openDatabase(file).close();
     const calls: number[] = [];
     const v2: Migration = {
-      version: 2,
+      version: LATEST + 1,
       name: 'add a note to businesses',
       up(db) {
-        calls.push(2);
+        calls.push(LATEST + 1);
         db.exec(`ALTER TABLE businesses ADD COLUMN note TEXT NOT NULL DEFAULT ''`);
       },
     };
     const v3: Migration = {
-      version: 3,
+      version: LATEST + 2,
       name: 'index',
-      up: (db) => (calls.push(3), db.exec('CREATE INDEX businesses_note ON businesses(note)')),
+      up: (db) => (calls.push(LATEST + 2), db.exec('CREATE INDEX businesses_note ON businesses(note)')),
     };
     const db = openDatabase(file, { migrations: [...MIGRATIONS, v2, v3] });
-    expect(calls).toEqual([2, 3]);
-    expect(currentVersion(db)).toBe(3);
+    expect(calls).toEqual([LATEST + 1, LATEST + 2]);
+    expect(currentVersion(db)).toBe(LATEST + 2);
     db.close();
     openDatabase(file, { migrations: [...MIGRATIONS, v2, v3] }).close();
-    expect(calls).toEqual([2, 3]);
-    expect(versions(file).map((v) => v.version)).toEqual([1, 2, 3]);
+    expect(calls).toEqual([LATEST + 1, LATEST + 2]);
+    expect(versions(file).map((v) => v.version)).toEqual([...MIGRATIONS.map((m) => m.version), LATEST + 1, LATEST + 2]);
   });
 
   it('rolls a failing migration back completely', async () => {
     const file = await dbFile();
     openDatabase(file).close();
     const broken: Migration = {
-      version: 2,
+      version: LATEST + 1,
       name: 'half done',
       up(db) {
         db.exec('CREATE TABLE half_done (x INTEGER)');
-        throw new Error('boom in migration 2');
+        throw new Error('boom in the newest migration');
       },
     };
-    expect(() => openDatabase(file, { migrations: [...MIGRATIONS, broken] })).toThrow('boom in migration 2');
+    expect(() => openDatabase(file, { migrations: [...MIGRATIONS, broken] })).toThrow('boom in the newest migration');
     const db = new Database(file, { readonly: true });
     expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'half_done'`).get()).toBeUndefined();
-    expect(currentVersion(db)).toBe(1);
+    expect(currentVersion(db)).toBe(LATEST);
     db.close();
   });
 
@@ -122,15 +124,15 @@ describe('store: opening and migrations', () => {
     const file = await dbFile();
     const db = openDatabase(file);
     db.prepare(
-      `INSERT INTO schema_migrations (version, name, applied_at) VALUES (7, 'from the future', 0)`,
+      `INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'from the future', 0)`,
     ).run();
     db.close();
     const error = await consoleError(() => openDatabase(file));
     expect(error.code).toBe('CONFLICT');
-    expect(error.message).toMatch(/schema version 7/);
+    expect(error.message).toMatch(/schema version 99/);
     expect(error.message).toMatch(/newer release/);
-    expect(error.detail).toEqual({ found: 7, supported: 1 });
-    expect(versions(file).map((v) => v.version)).toEqual([1, 7]);
+    expect(error.detail).toEqual({ found: 99, supported: LATEST });
+    expect(versions(file).map((v) => v.version)).toEqual([...MIGRATIONS.map((m) => m.version), 99]);
   });
 
   it('rejects a migration list that is not strictly increasing', async () => {

@@ -37,7 +37,7 @@ export interface HostProbe {
 
 export interface ProbeEnv {
   runners: RunnerRegistry;
-  resticBinary: string;
+  resticBinaryFor: (hostId: string) => Promise<string>;
   fan: FanOut;
   signal: AbortSignal;
   timeoutMs: number;
@@ -180,19 +180,21 @@ export async function probeHost(host: HostSubject, env: ProbeEnv): Promise<HostP
 
   let resticVersion: string | undefined;
   let verdict: Verdict;
+  let binary = 'restic';
   try {
-    const restic = new Restic({ runner, binary: env.resticBinary, repository: '', password: '' });
+    binary = await env.resticBinaryFor(host.id);
+    const restic = new Restic({ runner, binary, repository: '', password: '' });
     const v = await withDeadline(env.signal, env.timeoutMs, (signal) =>
       env.fan.run(host.id, () => restic.version(signal), signal),
     );
     resticVersion = v.version;
     verdict = resticVerdict(
       { version: v.version, major: v.major, minor: v.minor, patch: v.patch },
-      env.resticBinary,
+      binary,
     );
   } catch (error) {
     rethrowCancel(error, env.signal);
-    verdict = resticVerdict({ error }, env.resticBinary);
+    verdict = resticVerdict({ error }, binary);
   }
   items.push({ ...subject, item: 'restic', ...verdict });
   return {
