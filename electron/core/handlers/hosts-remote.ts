@@ -7,7 +7,6 @@
 import { ConsoleError } from '../../../shared';
 import type { CoreContext } from '../context';
 import type { Handlers } from '../rpc/dispatcher';
-import { LOCAL_HOST_ID } from '../inventory/inventory';
 import { testHost } from '../ssh/host-test';
 import { FINGERPRINT_RE } from '../store/host-keys';
 import { audited } from './audited';
