@@ -147,6 +147,42 @@ describe('fleet screens in serve mode (newest restic, one sshd host)', () => {
     await shot(page, 'plans');
   });
 
+  it('adds a repository: a wrong password is refused next to the field, a new one is created with restic init', async () => {
+    await page.click('[data-testid=nav-repositories]');
+    await page.locator('[data-testid=repo-row]').first().waitFor();
+    await page.click('[data-testid=repo-add]');
+    // The demo repository again, with a wrong password: restic cat config refuses it, nothing is stored.
+    await page.fill('[data-testid=repo-form-name]', 'demo-again');
+    await page.fill('[data-testid=repo-form-location]', demoRepo.location);
+    await page.fill('[data-testid=repo-form-password]', 'not-the-password');
+    await page.click('[data-testid=repo-form-submit]');
+    const passwordError = page
+      .locator('[data-testid=repo-form-password]')
+      .locator('xpath=ancestor::div[contains(@class,"mantine-InputWrapper-root")][1]')
+      .locator('.mantine-InputWrapper-error');
+    await passwordError.waitFor({ timeout: 60_000 });
+    await shot(page, 'repo-form-wrong-password');
+    expect((await apiValue<Repo[]>(serve, 'repos.list')).map((r) => r.name)).toEqual([demoRepo.name]);
+
+    // A new repository for Payments, made with restic init, with a generated password.
+    await page.locator('[data-testid=repo-form-mode]').getByText('Create a new one (restic init)').click();
+    await page.fill('[data-testid=repo-form-name]', 'payments-primary');
+    const location = join(serve.dataDir, 'payments-repo');
+    await page.fill('[data-testid=repo-form-location]', location);
+    await choose(page, 'repo-form-business', 'Payments');
+    await page.click('[data-testid=repo-form-generate]');
+    expect((await page.inputValue('[data-testid=repo-form-password]')).length).toBe(32);
+    await shot(page, 'repo-form-init');
+    await page.click('[data-testid=repo-form-submit]');
+    const row = page.locator('[data-testid=repo-row]', { hasText: 'payments-primary' });
+    await row.waitFor({ timeout: 60_000 });
+    await row.locator('[data-testid=repo-password-set]').waitFor();
+    const added = (await apiValue<Repo[]>(serve, 'repos.list')).find((r) => r.name === 'payments-primary');
+    expect(added).toMatchObject({ location, passwordSet: true, hostId: 'local' });
+    expect(readFileSync(join(location, 'config')).length).toBeGreaterThan(0);
+    await shot(page, 'repositories-added');
+  });
+
   it('adds an SSH host with a key read from a file, pins its host key only after the user accepts the fingerprint, and tests the connection', async () => {
     await page.click('[data-testid=nav-hosts]');
     await page.click('[data-testid=host-add]');
@@ -401,7 +437,9 @@ describe('fleet screens in serve mode (newest restic, one sshd host)', () => {
 
   it('lists the business.add entry in the audit log, filters it, and exports CSV', async () => {
     await page.click('[data-testid=nav-audit]');
-    const entry = page.locator('[data-testid=audit-row][data-action="businesses.add"][data-result=succeeded]');
+    const entry = page.locator(
+      '[data-testid=audit-row][data-action="businesses.add"][data-result=succeeded]',
+    );
     await entry.waitFor();
     expect(await entry.textContent()).toContain('business:Payments');
     expect(await entry.locator('[data-testid=audit-result]').getAttribute('data-result')).toBe('succeeded');

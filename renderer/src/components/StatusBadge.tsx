@@ -115,7 +115,7 @@ const AUDIT_RESULT_COLOR = { succeeded: 'teal', failed: 'red', denied: 'orange' 
 export function AuditResultBadge({ result }: { result: 'succeeded' | 'failed' | 'denied' }) {
   const { t } = useTranslation();
   return (
-    <Badge color={AUDIT_RESULT_COLOR[result]} data-testid="audit-result" data-result={result}>
+    <Badge color={AUDIT_RESULT_COLOR[result]} tt="none" data-testid="audit-result" data-result={result}>
       {t(`audit.results.${result}`)}
     </Badge>
   );

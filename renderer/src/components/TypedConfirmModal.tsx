@@ -21,6 +21,7 @@ interface Props {
   error?: unknown;
   color?: string;
   testId?: string;
+  size?: 'md' | 'lg';
 }
 
 export function TypedConfirmModal({
@@ -35,9 +36,10 @@ export function TypedConfirmModal({
   error,
   color = 'red',
   testId = 'typed-confirm',
+  size = 'md',
 }: Props) {
   return (
-    <Modal opened={opened} onClose={onClose} title={title} size="md" data-testid={testId}>
+    <Modal opened={opened} onClose={onClose} title={title} size={size} data-testid={testId}>
       {opened && (
         <ConfirmForm
           key={name}
@@ -68,7 +70,7 @@ function ConfirmForm({
   error,
   color,
   testId,
-}: Omit<Props, 'opened' | 'title'> & { pending: boolean; color: string; testId: string }) {
+}: Omit<Props, 'opened' | 'title' | 'size'> & { pending: boolean; color: string; testId: string }) {
   const { t } = useTranslation();
   const [typed, setTyped] = useState('');
   const matches = typed === name;

@@ -72,13 +72,13 @@ export function BusinessesScreen() {
         header: t('businesses.columns.freshness'),
         accessorFn: (b) => b.freshnessTargetHours,
         cell: ({ row }) => formatHours(row.original.freshnessTargetHours),
-        meta: { width: 140, align: 'right' },
+        meta: { width: 152, align: 'right' },
       },
       {
         id: 'repos',
         header: t('businesses.columns.repos'),
         accessorFn: (b) => usage.get(b.id)?.repos ?? 0,
-        meta: { width: 112, align: 'right' },
+        meta: { width: 124, align: 'right' },
       },
       {
         id: 'plans',

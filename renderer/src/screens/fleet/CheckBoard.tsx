@@ -99,7 +99,7 @@ export function CheckBoard({
   }
 
   const hostKey = (id: string | null) => id ?? '';
-  const columnTemplate = `minmax(160px, 200px) repeat(${board.hosts.length}, minmax(280px, 1fr))`;
+  const columnTemplate = `minmax(160px, 200px) repeat(${board.hosts.length}, minmax(240px, 1fr))`;
   return (
     <div className="rfc-scroller" data-testid="check-board" role="table" aria-label={t('fleet.board.label')}>
       <div className="rfc-board" style={{ gridTemplateColumns: columnTemplate }}>

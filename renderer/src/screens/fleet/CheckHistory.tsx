@@ -78,7 +78,7 @@ export function CheckHistory({
         accessorFn: (c) => c.summary.failing,
         sortDescFirst: true,
         cell: ({ row }) => <Count n={row.original.summary.failing} color="red" />,
-        meta: { width: 80, align: 'right' },
+        meta: { width: 92, align: 'right' },
       },
       {
         id: 'warning',
@@ -86,14 +86,14 @@ export function CheckHistory({
         accessorFn: (c) => c.summary.warning,
         sortDescFirst: true,
         cell: ({ row }) => <Count n={row.original.summary.warning} color="yellow.8" />,
-        meta: { width: 80, align: 'right' },
+        meta: { width: 92, align: 'right' },
       },
       {
         id: 'ok',
         header: t('fleet.status.ok'),
         accessorFn: (c) => c.summary.ok,
         cell: ({ row }) => <Count n={row.original.summary.ok} color="teal" />,
-        meta: { width: 80, align: 'right' },
+        meta: { width: 92, align: 'right' },
       },
       {
         id: 'job',

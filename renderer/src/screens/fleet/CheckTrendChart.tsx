@@ -63,7 +63,7 @@ export function CheckTrendChart({ days = 30 }: { days?: number }) {
   return (
     <div style={{ minWidth: 0 }} data-testid="check-trend">
       <Group justify="space-between" gap={4} wrap="nowrap">
-        <Text size="xs" fw={600}>
+        <Text size="xs" fw={600} truncate>
           {t('fleet.trend.title')}
         </Text>
         <Group gap={8} wrap="nowrap">

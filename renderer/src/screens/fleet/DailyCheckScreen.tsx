@@ -43,7 +43,8 @@ import { queryKeys } from '../../queries/queryKeys';
 import { EMPTY_CHECK_ITEM_FILTERS, useUiStore, type CheckTab } from '../../state/uiStore';
 import { deriveBoard } from '../../../../shared/fleet-board';
 import { isActive, jobProgress } from '../jobs/jobModel';
-import { cellFilter, checkJobHosts } from './checkModel';
+import { byUrgency, cellFilter, checkJobHosts, subjectOf } from './checkModel';
+import { useItemKindLabel } from './labels';
 import { CheckBoard } from './CheckBoard';
 import { CheckHistory } from './CheckHistory';
 import { CheckItemsTable } from './CheckItemsTable';
@@ -137,7 +138,7 @@ function RunProgress({ jobId }: { jobId: string }) {
           {record.cancelRequested ? t('jobs.cancelling') : t('actions.cancel')}
         </Button>
       </Group>
-      {p.message && (
+      {p.message && !/^\d+\s*\/\s*\d+\s+hosts checked$/.test(p.message) && (
         <Text size="xs" c="dimmed" mt={2} truncate title={p.message}>
           {p.message}
         </Text>
@@ -188,7 +189,10 @@ function CheckSummary({
 }) {
   const { t } = useTranslation();
   const selectCheck = useUiStore((s) => s.selectCheck);
-  const rows = useMemo(() => deriveBoard(items).businesses, [items]);
+  const board = useMemo(() => deriveBoard(items), [items]);
+  const rows = board.businesses;
+  // Counted from the items: a running check has items before its summary is written.
+  const counts = items.length > 0 || check.status === 'running' ? board.counts : check.summary;
   const hosts = new Set(items.filter((i) => i.hostId).map((i) => i.hostId)).size;
   const businesses = new Set(items.filter((i) => i.businessId).map((i) => i.businessId)).size;
   const duration = check.endedAt ? formatDuration(elapsedMs(check.startedAt, check.endedAt, 0)) : null;
@@ -202,20 +206,15 @@ function CheckSummary({
       data-check-id={check.id}
     >
       <Group gap="lg" wrap="nowrap" align="flex-start">
-        <Stat
-          label={t('fleet.status.failing')}
-          value={check.summary.failing}
-          color="red"
-          testId="summary-failing"
-        />
+        <Stat label={t('fleet.status.failing')} value={counts.failing} color="red" testId="summary-failing" />
         <Stat
           label={t('fleet.status.warning')}
-          value={check.summary.warning}
+          value={counts.warning}
           color="yellow.8"
           testId="summary-warning"
         />
-        <Stat label={t('fleet.status.ok')} value={check.summary.ok} color="teal" testId="summary-ok" />
-        <Stack gap={2} style={{ minWidth: 0 }}>
+        <Stat label={t('fleet.status.ok')} value={counts.ok} color="teal" testId="summary-ok" />
+        <Stack gap={2} style={{ minWidth: 0, flex: '0 1 300px' }}>
           <Group gap={6} wrap="nowrap">
             <Text size="xs" c="dimmed">
               {latest ? t('fleet.latestCheck') : t('fleet.olderCheck')}
@@ -284,8 +283,61 @@ function CheckSummary({
             </Group>
           )}
         </Stack>
+        <NeedsAttention items={items} />
       </Group>
     </Paper>
+  );
+}
+
+/** The worst few items, in words, right under the numbers: what to look at first. */
+function NeedsAttention({ items }: { items: readonly DailyCheckItem[] }) {
+  const { t } = useTranslation();
+  const kindLabel = useItemKindLabel();
+  const worst = useMemo(() => items.filter((i) => i.status !== 'ok').sort(byUrgency), [items]);
+  const shown = worst.slice(0, 3);
+  return (
+    <Stack
+      gap={2}
+      style={{ flex: '1 1 280px', minWidth: 0, borderLeft: '1px solid var(--mantine-color-default-border)' }}
+      pl="sm"
+      data-testid="needs-attention"
+    >
+      <Text size="10px" c="dimmed" tt="uppercase" fw={600} lts={0.3}>
+        {t('fleet.attention.title')}
+      </Text>
+      {shown.length === 0 ? (
+        <Text size="xs" c="teal">
+          {t('fleet.attention.none')}
+        </Text>
+      ) : (
+        shown.map((i) => {
+          const s = subjectOf({
+            planId: i.planId,
+            planName: typeof i.data.planName === 'string' ? i.data.planName : null,
+            repositoryId: i.repositoryId,
+            repositoryName: typeof i.data.repositoryName === 'string' ? i.data.repositoryName : null,
+          });
+          const label = s
+            ? t(`fleet.board.of.${s.kind}`, { kind: kindLabel(i.item), name: s.name })
+            : kindLabel(i.item);
+          const where = i.hostName ?? i.businessName ?? '';
+          return (
+            <div key={i.id} className="rfc-reason" title={`${where}\n${label}: ${i.reason}`}>
+              <CheckStatusIcon status={i.status} size={12} />
+              <span className="rfc-reason-text">
+                {where && <span style={{ color: 'var(--mantine-color-dimmed)' }}>{where} · </span>}
+                <b style={{ fontWeight: 600 }}>{label}</b>: {i.reason}
+              </span>
+            </div>
+          );
+        })
+      )}
+      {worst.length > shown.length && (
+        <Text size="10px" c="dimmed">
+          {t('fleet.attention.more', { count: worst.length - shown.length })}
+        </Text>
+      )}
+    </Stack>
   );
 }
 
@@ -427,7 +479,7 @@ export function DailyCheckScreen() {
               latest={isLatest}
               onOpenBusiness={(b) => openItems({ businesses: [b ?? ''] })}
             />
-            <Paper withBorder px="sm" py={6} w={460} style={{ flexShrink: 0 }}>
+            <Paper withBorder px="sm" py={6} w={400} style={{ flexShrink: 0 }}>
               <CheckTrendChart days={30} />
             </Paper>
           </Group>

@@ -240,6 +240,7 @@ export function HostKeyPanel({ host }: { host: HostDetail }) {
           pending={pin.isPending}
           error={pin.error}
           testId="host-key-repin-confirm"
+          size="lg"
         >
           <Text size="sm">{t('hosts.hostKey.repinBody')}</Text>
           <Text size="xs">

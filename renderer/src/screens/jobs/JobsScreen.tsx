@@ -86,7 +86,7 @@ export function JobsScreen() {
         cell: ({ row }) => (
           <JobStatusBadge status={row.original.status} cancelling={row.original.cancelRequested} />
         ),
-        meta: { width: 112 },
+        meta: { width: 136 },
       },
       {
         id: 'kind',
