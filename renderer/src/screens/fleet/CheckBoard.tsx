@@ -13,17 +13,14 @@ import type { DailyCheckItem } from '../../../../shared';
 import { deriveBoard, type BoardCell, type BoardReason } from '../../../../shared/fleet-board';
 import { CHECK_STATUS_COLOR, CheckStatusBadge, CheckStatusIcon } from '../../components/StatusBadge';
 import { subjectOf } from './checkModel';
-import { useItemKindLabel } from './labels';
+import { useReasonLabel } from './labels';
 
 const MAX_LINES = 5;
 
 function ReasonLine({ reason }: { reason: BoardReason }) {
-  const { t } = useTranslation();
-  const kindLabel = useItemKindLabel();
+  const reasonLabel = useReasonLabel();
   const subject = subjectOf(reason);
-  const label = subject
-    ? t(`fleet.board.of.${subject.kind}`, { kind: kindLabel(reason.item), name: subject.name })
-    : kindLabel(reason.item);
+  const label = reasonLabel(reason.item, subject);
   return (
     <div
       className="rfc-reason"

@@ -44,7 +44,7 @@ import { EMPTY_CHECK_ITEM_FILTERS, useUiStore, type CheckTab } from '../../state
 import { deriveBoard } from '../../../../shared/fleet-board';
 import { isActive, jobProgress } from '../jobs/jobModel';
 import { byUrgency, cellFilter, checkJobHosts, subjectOf } from './checkModel';
-import { useItemKindLabel } from './labels';
+import { useReasonLabel } from './labels';
 import { CheckBoard } from './CheckBoard';
 import { CheckHistory } from './CheckHistory';
 import { CheckItemsTable } from './CheckItemsTable';
@@ -292,7 +292,7 @@ function CheckSummary({
 /** The worst few items, in words, right under the numbers: what to look at first. */
 function NeedsAttention({ items }: { items: readonly DailyCheckItem[] }) {
   const { t } = useTranslation();
-  const kindLabel = useItemKindLabel();
+  const reasonLabel = useReasonLabel();
   const worst = useMemo(() => items.filter((i) => i.status !== 'ok').sort(byUrgency), [items]);
   const shown = worst.slice(0, 3);
   return (
@@ -317,9 +317,7 @@ function NeedsAttention({ items }: { items: readonly DailyCheckItem[] }) {
             repositoryId: i.repositoryId,
             repositoryName: typeof i.data.repositoryName === 'string' ? i.data.repositoryName : null,
           });
-          const label = s
-            ? t(`fleet.board.of.${s.kind}`, { kind: kindLabel(i.item), name: s.name })
-            : kindLabel(i.item);
+          const label = reasonLabel(i.item, s);
           const where = i.hostName ?? i.businessName ?? '';
           return (
             <div key={i.id} className="rfc-reason" title={`${where}\n${label}: ${i.reason}`}>

@@ -13,7 +13,7 @@ import { formatHours } from '../../components/format';
 import { LocalTime } from '../../components/LocalTime';
 import { CheckStatusBadge } from '../../components/StatusBadge';
 import { STATUS_RANK, hostExtras, subjectOf, type HostExtras } from './checkModel';
-import { useItemKindLabel } from './labels';
+import { useReasonLabel } from './labels';
 
 type Row = HostTableRow & HostExtras;
 
@@ -35,7 +35,7 @@ export function HostFreshnessTable({
   onOpenHost(hostId: string): void;
 }) {
   const { t } = useTranslation();
-  const kindLabel = useItemKindLabel();
+  const reasonLabel = useReasonLabel();
   const rows = useMemo<Row[]>(() => {
     const extras = hostExtras(items);
     return deriveHostTable(items, asOf).map((r) => ({
@@ -174,9 +174,7 @@ export function HostFreshnessTable({
           const text = r.reasons
             .map((p) => {
               const s = subjectOf(p);
-              const label = s
-                ? t(`fleet.board.of.${s.kind}`, { kind: kindLabel(p.item), name: s.name })
-                : kindLabel(p.item);
+              const label = reasonLabel(p.item, s);
               return `${label}: ${p.reason}`;
             })
             .join(' · ');
@@ -190,7 +188,7 @@ export function HostFreshnessTable({
         },
       },
     ],
-    [t, kindLabel],
+    [t, reasonLabel],
   );
 
   return (
