@@ -25,7 +25,7 @@ export function useReasonLabel(): (
     (item, subject) => {
       if (!subject) return kindLabel(item);
       if (item === 'repository' && subject.kind === 'repository')
-        return t('fleet.items.subject.repository', { name: subject.name });
+        return t('fleet.board.repositoryItem', { name: subject.name });
       return t(`fleet.board.of.${subject.kind}`, { kind: kindLabel(item), name: subject.name });
     },
     [t, kindLabel],
