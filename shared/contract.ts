@@ -9,7 +9,6 @@ import { ErrorBodySchema } from './errors';
 import {
   DiffChangeSchema,
   DiffStatsSchema,
-  HostSchema,
   IdSchema,
   LsNodeSchema,
   RepoSchema,
@@ -249,9 +248,9 @@ export const methods = {
     }),
   }),
   'hosts.list': method({
-    summary: 'Managed hosts, "this machine" included.',
+    summary: 'Managed hosts, "this machine" included, with their pinned host keys.',
     input: NoInput,
-    output: z.array(HostSchema),
+    output: z.array(HostDetailSchema),
   }),
   'repos.list': method({
     summary: 'Repositories in the inventory.',

@@ -37,7 +37,7 @@ function makeCore(): Pick<Core, 'dispatch' | 'events'> {
       dataDir: '/nowhere',
       startupIssues: [],
     }),
-    'hosts.list': async () => [{ id: 'local', name: 'this machine', kind: 'local' }],
+    'hosts.list': async () => [{ id: 'local', name: 'this machine', kind: 'local', privateKeySet: false }],
     'repos.list': async () => {
       throw new Error('a bug nobody classified');
     },
@@ -190,7 +190,7 @@ describe('POST /api/call/<method>', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.json()).toEqual({ ok: true, value: [{ id: 'local', name: 'this machine', kind: 'local' }] });
+    expect(res.json()).toEqual({ ok: true, value: [{ id: 'local', name: 'this machine', kind: 'local', privateKeySet: false }] });
   });
 
   it('treats an empty body as {}', async () => {

@@ -169,6 +169,7 @@ export async function runDailyCheck(
     }
     report();
   };
+  job.count('hostsTotal', inv.hosts.length);
   report();
   job.log(
     `Checking ${inv.hosts.length} hosts, ${inv.repositories.length} repositories, ${inv.plans.length} plans (at most ${concurrency} commands at once, ${perHost} per host).`,
@@ -382,7 +383,10 @@ export async function runDailyCheck(
         continue;
       }
       const planHost = inv.hostsById.get(plan.hostId);
-      const v = freshnessVerdict(plan, planHost?.name ?? plan.hostId, snapshots.value, now());
+      // Snapshots carry the inventory name (the runner's --host) or the OS host name (restic's default).
+      const osHostname = (await probes.get(plan.hostId))?.osHostname;
+      const names = [planHost?.name ?? plan.hostId, ...(osHostname ? [osHostname] : [])];
+      const v = freshnessVerdict(plan, names, snapshots.value, now());
       items.push(planItem(plan, v.status, v.reason, v.data));
     }
     record(items);

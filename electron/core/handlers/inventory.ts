@@ -3,7 +3,6 @@ import { utils as ssh2Utils } from 'ssh2';
 import { ConsoleError } from '../../../shared';
 import type { CoreContext } from '../context';
 import type { Handlers } from '../rpc/dispatcher';
-import { Hosts } from '../store/hosts';
 import { hostDetail } from './host-detail';
 import { Repositories } from '../store/repositories';
 import { Restic } from '../restic/restic';
@@ -85,7 +84,7 @@ export function inventoryHandlers(
       return {};
     },
 
-    'hosts.list': async () => (await store.hosts.list()).map((record) => Hosts.toDomain(record)),
+    'hosts.list': async () => (await store.hosts.list()).map(hostDetail),
     'hosts.get': async ({ id }) => hostDetail(await store.hosts.get(id)),
     'hosts.add': async ({ host, key }) => {
       const result = await audited(ctx, 'hosts.add', `host:${host.name}`, async () => {

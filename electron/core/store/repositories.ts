@@ -140,6 +140,8 @@ export class Repositories {
       passwordSet: record.passwordSet,
     };
     if (record.businessName !== null) repo.business = record.businessName;
+    if (record.businessId !== null) repo.businessId = record.businessId;
+    repo.role = record.role;
     return repo;
   }
 

@@ -26,6 +26,14 @@ describe('freshness', () => {
     expect(v.data).toMatchObject({ ageHours: 2, targetHours: 26, lastSnapshotAt: hoursAgo(2) });
   });
 
+  it('matches a host by its inventory name or its OS host name', () => {
+    const byOsName = [snap({ hostname: 'vm-7f3a', time: hoursAgo(3) })];
+    expect(freshnessVerdict(plan, ['this machine', 'vm-7f3a'], byOsName, asOf).status).toBe('ok');
+    const none = freshnessVerdict(plan, ['web-1', 'vm-web'], [snap({ hostname: 'other' })], asOf);
+    expect(none.status).toBe('failing');
+    expect(none.reason).toContain('web-1 or vm-web');
+  });
+
   it('failing past the target: "31 h"', () => {
     expect(freshnessVerdict(plan, 'web-1', [snap({ time: hoursAgo(31) })], asOf)).toMatchObject({
       status: 'failing',

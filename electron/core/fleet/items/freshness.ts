@@ -26,10 +26,17 @@ function cleanPath(p: string): string {
 
 /**
  * restic's own filter (`--host H --path P…`): the snapshot was made for
- * host H and its paths include every P.
+ * host H and its paths include every P. A host may go by several names:
+ * the runner records the inventory name (`--host`), a backup made by hand
+ * records the OS host name.
  */
-export function snapshotMatches(snapshot: Snapshot, hostName: string, paths: readonly string[]): boolean {
-  if (snapshot.hostname !== hostName) return false;
+export function snapshotMatches(
+  snapshot: Snapshot,
+  hostName: string | readonly string[],
+  paths: readonly string[],
+): boolean {
+  const names = typeof hostName === 'string' ? [hostName] : hostName;
+  if (!names.includes(snapshot.hostname)) return false;
   const have = new Set(snapshot.paths.map(cleanPath));
   return paths.every((p) => have.has(cleanPath(p)));
 }
@@ -37,7 +44,7 @@ export function snapshotMatches(snapshot: Snapshot, hostName: string, paths: rea
 /** The newest matching snapshot, or undefined. */
 export function latestFor(
   snapshots: readonly Snapshot[],
-  hostName: string,
+  hostName: string | readonly string[],
   paths: readonly string[],
 ): Snapshot | undefined {
   let best: Snapshot | undefined;
@@ -56,10 +63,12 @@ export function latestFor(
 
 export function freshnessVerdict(
   plan: PlanSubject,
-  hostName: string,
+  hostNames: string | readonly string[],
   snapshots: readonly Snapshot[],
   asOf: number,
 ): Verdict {
+  const names = typeof hostNames === 'string' ? [hostNames] : [...new Set(hostNames)];
+  const hostName = names.join(' or ');
   const target = plan.effectiveFreshnessHours;
   const base = { targetHours: target, snapshotHost: hostName, paths: plan.paths };
   if (!plan.enabled)
@@ -68,7 +77,7 @@ export function freshnessVerdict(
       reason: 'plan disabled; freshness not checked',
       data: { ...base, disabled: true },
     };
-  const latest = latestFor(snapshots, hostName, plan.paths);
+  const latest = latestFor(snapshots, names, plan.paths);
   if (!latest) {
     return {
       status: 'failing',
