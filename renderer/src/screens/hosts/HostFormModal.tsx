@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { Button, Group, Modal, NumberInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
-import { isConsoleError, type Host } from '../../../../shared';
+import { isConsoleError, type HostDetail } from '../../../../shared';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { placeErrors } from '../../components/formErrors';
 import { useCallMutation } from '../../queries/mutations';
@@ -26,10 +26,11 @@ interface Values {
   port: number | string;
   user: string;
   authKind: 'key' | 'agent';
+  resticPath: string;
 }
 
-const FIELDS = ['name', 'address', 'port', 'user', 'authKind'] as const;
-const EMPTY: Values = { name: '', address: '', port: 22, user: 'root', authKind: 'key' };
+const FIELDS = ['name', 'address', 'port', 'user', 'authKind', 'resticPath'] as const;
+const EMPTY: Values = { name: '', address: '', port: 22, user: 'root', authKind: 'key', resticPath: '' };
 
 /** Where a key error belongs: the passphrase field or the key itself. */
 export function keyErrorField(error: unknown): 'passphrase' | 'key' | null {
@@ -43,7 +44,7 @@ export function HostFormModal({
   onAdded,
 }: {
   /** 'new' to add; a host to edit; null when closed. */
-  host: Host | 'new' | null;
+  host: HostDetail | 'new' | null;
   onClose(): void;
   onAdded(hostId: string, publicKey: string | undefined): void;
 }) {
@@ -70,7 +71,7 @@ function HostForm({
   onClose,
   onAdded,
 }: {
-  editing: Host | null;
+  editing: HostDetail | null;
   onClose(): void;
   onAdded(hostId: string, publicKey: string | undefined): void;
 }) {
@@ -88,6 +89,7 @@ function HostForm({
           port: editing.port ?? 22,
           user: editing.user ?? '',
           authKind: 'key',
+          resticPath: editing.resticPath ?? '',
         }
       : EMPTY,
     validate: {
@@ -131,6 +133,8 @@ function HostForm({
       port: Number(values.port),
       user: values.user,
       authKind: values.authKind,
+      // Empty keeps the default: restic from the host's PATH.
+      ...(values.resticPath.trim() ? { resticPath: values.resticPath.trim() } : {}),
     };
     if (editing) {
       const { authKind: _ignored, ...patch } = input;
@@ -196,6 +200,15 @@ function HostForm({
             data-testid="host-form-user"
           />
         </Group>
+        <TextInput
+          label={t('hosts.form.resticPath')}
+          description={t('hosts.form.resticPathHint')}
+          placeholder="restic"
+          autoComplete="off"
+          spellCheck={false}
+          {...form.getInputProps('resticPath')}
+          data-testid="host-form-restic-path"
+        />
         {!editing && (
           <>
             <div>

@@ -3,20 +3,21 @@ import { useMemo, useState } from 'react';
 import { Badge, Button, Group, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import type { Host, HostDetail } from '../../../../shared';
+import type { HostDetail } from '../../../../shared';
 import { DataTable, type Column } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { TableSkeleton } from '../../components/TableSkeleton';
 import { TypedConfirmModal } from '../../components/TypedConfirmModal';
-import { useHostDetails, useHosts, usePlans, useRepos } from '../../queries/hooks';
+import { useHosts, usePlans, useRepos } from '../../queries/hooks';
 import { useCallMutation } from '../../queries/mutations';
 import { queryKeys } from '../../queries/queryKeys';
 import { HostDrawer } from './HostDrawer';
 import { HostFormModal } from './HostFormModal';
 
 interface HostRow {
-  host: Host;
-  detail: HostDetail | undefined;
+  host: HostDetail;
+  /** The same host: hosts.list carries the pinned key and the key flag. */
+  detail: HostDetail;
   plans: number;
   repos: number;
 }
@@ -26,12 +27,10 @@ export function HostsScreen() {
   const hosts = useHosts();
   const plans = usePlans();
   const repos = useRepos();
-  const ids = useMemo(() => (hosts.data ?? []).map((h) => h.id), [hosts.data]);
-  const details = useHostDetails(ids);
   const [filter, setFilter] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
   const [drawer, setDrawer] = useState<{ id: string; publicKey: string | null } | null>(null);
-  const [editing, setEditing] = useState<Host | 'new' | null>(null);
+  const [editing, setEditing] = useState<HostDetail | 'new' | null>(null);
   const [removing, setRemoving] = useState<HostDetail | null>(null);
   const remove = useCallMutation('hosts.remove', {
     invalidate: [queryKeys.hosts.all, queryKeys.audit.all],
@@ -42,14 +41,13 @@ export function HostsScreen() {
   });
 
   const rows = useMemo<HostRow[]>(() => {
-    const byId = new Map(details.filter((d): d is HostDetail => d !== undefined).map((d) => [d.id, d]));
     return (hosts.data ?? []).map((host) => ({
       host,
-      detail: byId.get(host.id),
+      detail: host,
       plans: (plans.data ?? []).filter((p) => p.hostId === host.id).length,
       repos: (repos.data ?? []).filter((r) => r.hostId === host.id).length,
     }));
-  }, [hosts.data, plans.data, repos.data, details]);
+  }, [hosts.data, plans.data, repos.data]);
 
   const columns = useMemo<Column<HostRow>[]>(
     () => [
