@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   'HOST_AUTH_FAILED',
   'HOST_KEY_UNKNOWN',
   'HOST_KEY_CHANGED',
+  // Secrets
+  'SECRET_STORE_INSECURE', // the OS keyring is not available: secrets fall back to the file store
   // Inventory and input
   'INVALID_NAME',
   'CONFLICT',

@@ -44,6 +44,8 @@ export interface CoreOptions {
   demo?: boolean;
   /** Where unclassified failures (bugs) are reported; secrets are masked before they get here. */
   log?: (message: string) => void;
+  /** Problems the shell found before the core started (e.g. no OS keyring); shown in the UI's banner. */
+  startupIssues?: ErrorBody[];
 }
 
 function toErrorBody(error: unknown): ErrorBody {
@@ -84,7 +86,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const snapshots = new SnapshotService(repos);
 
-  const startupIssues: ErrorBody[] = [];
+  const startupIssues: ErrorBody[] = [...(options.startupIssues ?? [])];
   if (options.demo !== false) {
     try {
       const made = await ensureDemoFleet({

@@ -105,6 +105,9 @@ async function start(): Promise<void> {
     dataDir,
     version: app.getVersion(),
     log,
+    ...(choice.kind === 'file'
+      ? { startupIssues: [{ code: 'SECRET_STORE_INSECURE' as const, message: choice.warning.replace(/^WARNING: /, '') }] }
+      : {}),
     ...(choice.kind === 'safeStorage'
       ? { secrets: new SafeStorageSecretStore(path.join(dataDir, 'secrets.safestorage.json'), safeStorage) }
       : {}),

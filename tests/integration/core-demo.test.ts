@@ -125,9 +125,11 @@ describe('without restic', () => {
       version: 'test',
       resticBinary: path.join(dataDir, 'no-such-restic'),
       log: () => undefined,
+      // What the desktop shell passes when the OS keyring is missing.
+      startupIssues: [{ code: 'SECRET_STORE_INSECURE', message: 'no keyring' }],
     });
     const info = value<{ startupIssues: Array<{ code: string; message: string }> }>(await core.dispatch('app.info', {}, ctx));
-    expect(info.startupIssues.map((i) => i.code)).toEqual(['RESTIC_MISSING']);
+    expect(info.startupIssues.map((i) => i.code)).toEqual(['SECRET_STORE_INSECURE', 'RESTIC_MISSING']);
     expect(value<unknown[]>(await core.dispatch('repos.list', {}, ctx))).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
 import { ConsoleError } from '../../../shared';
 import { LOCAL_HOST_ID } from '../inventory/inventory';
 import { LocalRunner } from './local-runner';
+import type { LeftoverCheck } from '../ssh/leftovers';
 import type { ProcessRunner } from './process';
 
 export interface RunnerRegistry {
@@ -12,6 +13,8 @@ export interface RunnerRegistry {
   runnerFor(hostId: string): Promise<ProcessRunner>;
   /** Closes pooled connections. */
   close(): Promise<void>;
+  /** Programs left running on a host after the connection to it was lost (SSH only). */
+  checkLeftovers?(hostId: string): Promise<LeftoverCheck[]>;
 }
 
 /** Only "this machine": what the console can do before any SSH host is configured. */

@@ -197,6 +197,20 @@ export async function probeHost(host: HostSubject, env: ProbeEnv): Promise<HostP
     verdict = resticVerdict({ error }, binary);
   }
   items.push({ ...subject, item: 'restic', ...verdict });
+
+  // A restic the console started and then lost the connection to may still hold a lock.
+  if (env.runners.checkLeftovers) {
+    const leftovers = await env.runners.checkLeftovers(host.id).catch(() => []);
+    for (const left of leftovers.filter((l) => l.state === 'running')) {
+      items.push({
+        ...subject,
+        item: 'leftover',
+        status: 'warning',
+        reason: `${left.message}: started by the console, its connection was lost; stop it or let it finish`,
+        data: { pid: left.pid, program: left.program, since: left.lostAt },
+      });
+    }
+  }
   return {
     host,
     reachable: true,
