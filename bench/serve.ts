@@ -31,7 +31,15 @@ export class ConsoleUnderTest {
     const inventory = new Inventory(path.join(dataDir, 'inventory.json'));
     const secrets = new FileSecretStore(path.join(dataDir, 'secrets'));
     for (const repo of repos) {
-      await inventory.putRepo({ id: repo.id, name: repo.id, location: repo.location, kind: 'local', hostId: 'local', demo: false, env: {} });
+      await inventory.putRepo({
+        id: repo.id,
+        name: repo.id,
+        location: repo.location,
+        kind: 'local',
+        hostId: 'local',
+        demo: false,
+        env: {},
+      });
       await secrets.set(secretNames.repoPassword(repo.id), repo.password);
     }
     const self = new ConsoleUnderTest(dataDir, path.join(dataDir, 'restic-cache'));
@@ -40,10 +48,14 @@ export class ConsoleUnderTest {
   }
 
   private spawn(resticBinary: string): Promise<void> {
-    const child = spawn(process.execPath, ['dist-electron/serve.cjs', '--port', '0', '--data-dir', this.dataDir], {
-      env: { ...process.env, RFC_RESTIC_BINARY: resticBinary },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['dist-electron/serve.cjs', '--port', '0', '--data-dir', this.dataDir],
+      {
+        env: { ...process.env, RFC_RESTIC_BINARY: resticBinary },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.child = child;
     return new Promise((resolve, reject) => {
       let out = '';
@@ -68,7 +80,11 @@ export class ConsoleUnderTest {
       headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(input),
     });
-    const envelope = (await response.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
+    const envelope = (await response.json()) as {
+      ok: boolean;
+      value?: unknown;
+      error?: { code: string; message: string };
+    };
     if (!envelope.ok) throw new Error(`${method}: ${envelope.error?.code}: ${envelope.error?.message}`);
     return envelope.value;
   }

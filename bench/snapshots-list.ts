@@ -14,18 +14,27 @@ const PASSWORD_FILE = 'password.txt';
  * backup, then `restic rewrite --new-time` doubling every snapshot per
  * round, then a partial round for the remainder.
  */
-export async function snapshotRepo(restic: string, count: number): Promise<{ repo: string; password: string }> {
+export async function snapshotRepo(
+  restic: string,
+  count: number,
+): Promise<{ repo: string; password: string }> {
   const dir = path.join(benchCacheDir(), `snapshots-${count}`);
   const repo = path.join(dir, 'repo');
   const done = path.join(dir, 'complete');
-  if (existsSync(done)) return { repo, password: (await fs.readFile(path.join(dir, PASSWORD_FILE), 'utf8')).trim() };
+  if (existsSync(done))
+    return { repo, password: (await fs.readFile(path.join(dir, PASSWORD_FILE), 'utf8')).trim() };
 
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(path.join(dir, 'source'), { recursive: true });
   await fs.writeFile(path.join(dir, 'source', 'file.txt'), 'bench\n');
   const password = `bench-${Math.random().toString(36).slice(2)}`;
   await fs.writeFile(path.join(dir, PASSWORD_FILE), password, { mode: 0o600 });
-  const env = { ...process.env, RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: password, RESTIC_CACHE_DIR: path.join(dir, 'cache') };
+  const env = {
+    ...process.env,
+    RESTIC_REPOSITORY: repo,
+    RESTIC_PASSWORD: password,
+    RESTIC_CACHE_DIR: path.join(dir, 'cache'),
+  };
   await mustRun([restic, 'init', '-q'], env);
   await mustRun([restic, 'backup', '-q', path.join(dir, 'source')], env);
 
@@ -40,7 +49,9 @@ export async function snapshotRepo(restic: string, count: number): Promise<{ rep
     have *= 2;
   }
   if (have < count) {
-    const ids = (JSON.parse(await mustRun([restic, 'snapshots', '--json'], env)) as Array<{ id: string }>).map((s) => s.id);
+    const ids = (
+      JSON.parse(await mustRun([restic, 'snapshots', '--json'], env)) as Array<{ id: string }>
+    ).map((s) => s.id);
     await mustRun([restic, 'rewrite', '-q', '--new-time', time(), ...ids.slice(0, count - have)], env);
   }
   await fs.writeFile(done, new Date().toISOString());
@@ -64,7 +75,8 @@ export async function benchSnapshotsList(
     RESTIC_CACHE_DIR: consoleUnderTest.resticCacheDir,
   };
   const listed = (await consoleUnderTest.call('snapshots.list', { repoId })) as { snapshots: unknown[] };
-  if (listed.snapshots.length !== count) throw new Error(`${id}: console listed ${listed.snapshots.length}, expected ${count}`);
+  if (listed.snapshots.length !== count)
+    throw new Error(`${id}: console listed ${listed.snapshots.length}, expected ${count}`);
   const result = await compare(
     () => consoleUnderTest.call('snapshots.list', { repoId }),
     () => mustRun([restic, 'snapshots', '--json'], env),
