@@ -42,7 +42,12 @@ export function useSnapshots(repoId: string | null) {
   });
 }
 
-/** A snapshot's content never changes: cache `ls` pages until an invalidate event says otherwise. */
+/**
+ * A snapshot's content never changes: cache `ls` pages until an invalidate
+ * event says otherwise. The query's signal goes with the call, so a listing
+ * nobody looks at any more (its folder was closed, or superseded by another
+ * click) is aborted and the core stops the restic behind it.
+ */
 export function lsQueryOptions(
   call: ReturnType<typeof useClient>['call'],
   repoId: string,
@@ -51,7 +56,8 @@ export function lsQueryOptions(
 ) {
   return {
     queryKey: queryKeys.snapshots.ls(repoId, snapshotId, path) as QueryKey,
-    queryFn: () => call('snapshots.ls', { repoId, snapshotId, path }),
+    queryFn: ({ signal }: { signal: AbortSignal }) =>
+      call('snapshots.ls', { repoId, snapshotId, path }, { signal }),
     staleTime: Infinity,
   };
 }
@@ -140,4 +146,81 @@ export function useCheck(checkId: string | null) {
 
 export function useCheckTrend(days: number) {
   return useCall('fleet.checkTrend', { days }, queryKeys.checks.trend(days));
+}
+
+// ---- repository page and snapshot extras (issue 4)
+
+/** The repository page: counts, stats, last check, locks (pid probed on its host), growth. */
+export function useRepoDetail(repoId: string | null) {
+  const client = useClient();
+  return useQuery<MethodOutput<'repos.get'>, Error, MethodOutput<'repos.get'>, QueryKey>({
+    queryKey: queryKeys.repos.detail(repoId ?? ''),
+    queryFn: ({ signal }) => client.call('repos.get', { id: repoId ?? '' }, { signal }),
+    enabled: repoId !== null,
+    staleTime: 60_000,
+  });
+}
+
+export function useRepoKeys(repoId: string | null) {
+  return useCall('repos.keys', { id: repoId ?? '' }, queryKeys.repos.keys(repoId ?? ''), {
+    enabled: repoId !== null,
+  });
+}
+
+/** A dry run of a retention policy; `null` until the user asks for a preview. */
+export function useForgetPreview(
+  repoId: string,
+  request: { policy: MethodInput<'repos.forgetPreview'>['policy']; groupBy?: string } | null,
+) {
+  const client = useClient();
+  return useQuery<MethodOutput<'repos.forgetPreview'>, Error, MethodOutput<'repos.forgetPreview'>, QueryKey>({
+    queryKey: queryKeys.repos.forgetPreview(repoId, request?.policy ?? null, request?.groupBy),
+    queryFn: ({ signal }) =>
+      client.call(
+        'repos.forgetPreview',
+        {
+          id: repoId,
+          policy: request?.policy ?? {},
+          ...(request?.groupBy !== undefined ? { groupBy: request.groupBy } : {}),
+        },
+        { signal },
+      ),
+    enabled: request !== null,
+    staleTime: 30_000,
+    retry: false,
+  });
+}
+
+/** `restic find` by name within one snapshot; `null` pattern: no search yet. */
+export function useSnapshotFind(
+  repoId: string,
+  snapshotId: string,
+  pattern: string | null,
+  ignoreCase: boolean,
+) {
+  const client = useClient();
+  return useQuery<MethodOutput<'snapshots.find'>, Error, MethodOutput<'snapshots.find'>, QueryKey>({
+    queryKey: queryKeys.snapshots.find(repoId, snapshotId, pattern ?? '', ignoreCase),
+    queryFn: ({ signal }) =>
+      client.call(
+        'snapshots.find',
+        { repoId, pattern: pattern ?? '', snapshotIds: [snapshotId], ignoreCase, limit: 1000 },
+        { signal },
+      ),
+    enabled: pattern !== null && pattern !== '',
+    staleTime: Infinity,
+    retry: false,
+  });
+}
+
+/** A file's versions across the repository's snapshots; `null` path: closed. */
+export function useFileHistory(repoId: string, path: string | null) {
+  const client = useClient();
+  return useQuery<MethodOutput<'snapshots.history'>, Error, MethodOutput<'snapshots.history'>, QueryKey>({
+    queryKey: queryKeys.snapshots.history(repoId, path ?? ''),
+    queryFn: ({ signal }) => client.call('snapshots.history', { repoId, path: path ?? '/' }, { signal }),
+    enabled: path !== null,
+    staleTime: Infinity,
+    retry: false,
+  });
 }

@@ -55,6 +55,11 @@ export const queryKeys = {
   repos: {
     all: ['repos'] as const,
     list: () => ['repos', 'list'] as const,
+    // ---- repository page (issue 4)
+    detail: (repoId: string) => ['repos', 'detail', repoId] as const,
+    keys: (repoId: string) => ['repos', 'keys', repoId] as const,
+    forgetPreview: (repoId: string, policy: unknown, groupBy: string | undefined) =>
+      ['repos', 'forgetPreview', repoId, policy, groupBy ?? null] as const,
   },
   snapshots: {
     all: ['snapshots'] as const,
@@ -63,6 +68,10 @@ export const queryKeys = {
     ls: (repoId: string, snapshotId: string, path: string) =>
       ['snapshots', repoId, 'ls', snapshotId, path] as const,
     diff: (repoId: string, from: string, to: string) => ['snapshots', repoId, 'diff', from, to] as const,
+    // ---- snapshot extras (issue 4)
+    find: (repoId: string, snapshotId: string, pattern: string, ignoreCase: boolean) =>
+      ['snapshots', repoId, 'find', snapshotId, pattern, ignoreCase] as const,
+    history: (repoId: string, path: string) => ['snapshots', repoId, 'history', path] as const,
   },
 } as const;
 

@@ -35,6 +35,10 @@ export function useJobEvents(): void {
       if (TERMINAL_STATUSES.has(job.status) && (job.target === 'fleet' || job.kind.startsWith('fleet'))) {
         void queryClient.invalidateQueries({ queryKey: queryKeys.checks.all });
       }
+      // A repository job that ended (check, forget, prune, unlock, keys) changes its page: last check, locks, sizes.
+      if (TERMINAL_STATUSES.has(job.status) && job.target.startsWith('repo:')) {
+        void queryClient.invalidateQueries({ queryKey: queryKeys.repos.detail(job.target.slice(5)) });
+      }
     });
     const offLog = client.subscribe('jobs.log', ({ jobId, lines }) => {
       queryClient.setQueryData<JobDetail>(queryKeys.jobs.detail(jobId), (detail) =>
