@@ -26,6 +26,7 @@ import { HostsScreen } from './screens/hosts/HostsScreen';
 import { JobsScreen } from './screens/jobs/JobsScreen';
 import { PlansScreen } from './screens/plans/PlansScreen';
 import { RepositoriesScreen } from './screens/repos/RepositoriesScreen';
+import { RepositoryScreen } from './screens/repository/RepositoryScreen';
 import { SnapshotsScreen } from './screens/snapshots/SnapshotsScreen';
 import { useUiStore, type Screen } from './state/uiStore';
 
@@ -69,6 +70,8 @@ function CurrentScreen({ screen }: { screen: Screen }) {
       return <AuditScreen />;
     case 'snapshots':
       return <SnapshotsScreen />;
+    case 'repository':
+      return <RepositoryScreen />;
     case 'repositories':
     default:
       return <RepositoriesScreen />;
@@ -175,18 +178,22 @@ export function App() {
                 {t(`nav.sections.${section}`)}
               </Text>
             )}
-            {entries.map(({ screen: s, icon: Icon }) => (
-              <NavLink
-                key={s}
-                label={t(`nav.${s}`)}
-                leftSection={<Icon size={16} stroke={1.6} />}
-                active={screen === s}
-                onClick={() => setScreen(s)}
-                data-testid={`nav-${s}`}
-                aria-current={screen === s ? 'page' : undefined}
-                style={{ borderRadius: 'var(--mantine-radius-sm)' }}
-              />
-            ))}
+            {entries.map(({ screen: s, icon: Icon }) => {
+              // A repository's page belongs under Repositories in the navigation.
+              const current = screen === s || (s === 'repositories' && screen === 'repository');
+              return (
+                <NavLink
+                  key={s}
+                  label={t(`nav.${s}`)}
+                  leftSection={<Icon size={16} stroke={1.6} />}
+                  active={current}
+                  onClick={() => setScreen(s)}
+                  data-testid={`nav-${s}`}
+                  aria-current={current ? 'page' : undefined}
+                  style={{ borderRadius: 'var(--mantine-radius-sm)' }}
+                />
+              );
+            })}
           </div>
         ))}
       </AppShell.Navbar>

@@ -11,9 +11,21 @@ import {
   type SnapshotFilters,
   type SnapshotSort,
 } from '../screens/snapshots/snapshotFilters';
+import type { SnapshotGroupBy } from '../screens/snapshots/snapshotGroups';
 
 export type Screen =
-  'dailyCheck' | 'repositories' | 'snapshots' | 'businesses' | 'hosts' | 'plans' | 'jobs' | 'audit';
+  | 'dailyCheck'
+  | 'repositories'
+  | 'repository'
+  | 'snapshots'
+  | 'businesses'
+  | 'hosts'
+  | 'plans'
+  | 'jobs'
+  | 'audit';
+/** The repository page's tabs. */
+export type RepoTab = 'overview' | 'snapshots' | 'retention' | 'keys';
+export type { SnapshotGroupBy };
 export type CheckTab = 'board' | 'hosts' | 'items' | 'history';
 
 export interface CheckItemFilters {
@@ -70,6 +82,8 @@ export interface UiState {
   openSnapshotId: string | null;
   snapshotFilters: SnapshotFilters;
   snapshotSort: SnapshotSort;
+  snapshotGroupBy: SnapshotGroupBy;
+  repoTab: RepoTab;
   theme: ThemeChoice;
   language: Language;
   /** The daily check shown; null follows the latest one. */
@@ -98,6 +112,10 @@ export interface UiState {
   setSnapshotFilters(patch: Partial<SnapshotFilters>): void;
   resetSnapshotFilters(): void;
   setSnapshotSort(sort: SnapshotSort): void;
+  setSnapshotGroupBy(groupBy: SnapshotGroupBy): void;
+  /** Open a repository's page (on a tab). */
+  openRepo(repoId: string, tab?: RepoTab): void;
+  setRepoTab(tab: RepoTab): void;
   setTheme(theme: ThemeChoice): void;
   setLanguage(language: Language): void;
 }
@@ -111,6 +129,8 @@ export const useUiStore = create<UiState>()(
       openSnapshotId: null,
       snapshotFilters: EMPTY_SNAPSHOT_FILTERS,
       snapshotSort: [{ id: 'time', desc: true }],
+      snapshotGroupBy: 'none',
+      repoTab: 'overview',
       theme: 'auto',
       language: 'en',
       selectedCheckId: null,
@@ -152,6 +172,21 @@ export const useUiStore = create<UiState>()(
       setSnapshotFilters: (patch) => set((s) => ({ snapshotFilters: { ...s.snapshotFilters, ...patch } })),
       resetSnapshotFilters: () => set({ snapshotFilters: EMPTY_SNAPSHOT_FILTERS }),
       setSnapshotSort: (snapshotSort) => set({ snapshotSort }),
+      setSnapshotGroupBy: (snapshotGroupBy) => set({ snapshotGroupBy }),
+      openRepo: (repoId, tab) =>
+        set((s) => ({
+          screen: 'repository',
+          repoTab: tab ?? s.repoTab,
+          ...(s.selectedRepoId === repoId
+            ? {}
+            : {
+                selectedRepoId: repoId,
+                selectedSnapshotId: null,
+                openSnapshotId: null,
+                snapshotFilters: EMPTY_SNAPSHOT_FILTERS,
+              }),
+        })),
+      setRepoTab: (repoTab) => set({ repoTab }),
       setTheme: (theme) => set({ theme }),
       setLanguage: (language) => set({ language }),
     }),
@@ -164,6 +199,8 @@ export const useUiStore = create<UiState>()(
         theme: s.theme,
         language: s.language,
         snapshotSort: s.snapshotSort,
+        snapshotGroupBy: s.snapshotGroupBy,
+        repoTab: s.repoTab,
         screen: s.screen,
         selectedRepoId: s.selectedRepoId,
         checkTab: s.checkTab,

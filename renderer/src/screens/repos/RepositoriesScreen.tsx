@@ -13,7 +13,7 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
-import { IconDots, IconKey, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconDots, IconExternalLink, IconKey, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Host, Repo } from '../../../../shared';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -45,6 +45,7 @@ function ReposTable({
   const { t } = useTranslation();
   const selected = useUiStore((s) => s.selectedRepoId);
   const selectRepo = useUiStore((s) => s.selectRepo);
+  const openRepo = useUiStore((s) => s.openRepo);
 
   const move = (from: HTMLElement, delta: number) => {
     const rows = Array.from(from.closest('tbody')?.querySelectorAll<HTMLElement>('tr[data-repo-id]') ?? []);
@@ -88,11 +89,16 @@ function ReposTable({
                 aria-selected={isSelected}
                 tabIndex={0}
                 onClick={() => selectRepo(repo.id)}
+                onDoubleClick={() => openRepo(repo.id, 'overview')}
+                title={t('repository.openHint')}
                 onKeyDown={(e) => {
                   if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
                     e.preventDefault();
                     move(e.currentTarget, e.key === 'ArrowDown' ? 1 : -1);
-                  } else if (e.key === 'Enter' || e.key === ' ') {
+                  } else if (e.key === 'Enter') {
+                    e.preventDefault();
+                    openRepo(repo.id, 'overview');
+                  } else if (e.key === ' ') {
                     e.preventDefault();
                     selectRepo(repo.id);
                   }
@@ -163,6 +169,13 @@ function ReposTable({
                       </ActionIcon>
                     </Menu.Target>
                     <Menu.Dropdown>
+                      <Menu.Item
+                        leftSection={<IconExternalLink size={14} />}
+                        onClick={() => openRepo(repo.id, 'overview')}
+                        data-testid="repo-open-menu"
+                      >
+                        {t('repository.open')}
+                      </Menu.Item>
                       <Menu.Item leftSection={<IconKey size={14} />} onClick={() => onSetPassword(repo)}>
                         {repo.passwordSet ? t('repos.password.replace') : t('repos.password.set')}
                       </Menu.Item>
@@ -191,6 +204,7 @@ export function RepositoriesScreen() {
   const hosts = useHosts();
   const selectedRepoId = useUiStore((s) => s.selectedRepoId);
   const selectRepo = useUiStore((s) => s.selectRepo);
+  const openRepo = useUiStore((s) => s.openRepo);
 
   const hostMap = useMemo(() => new Map((hosts.data ?? []).map((h) => [h.id, h])), [hosts.data]);
   const [adding, setAdding] = useState(false);
@@ -216,6 +230,16 @@ export function RepositoriesScreen() {
               {t('repos.count', { count: repos.data.length })}
             </Text>
           )}
+          <Button
+            variant="default"
+            leftSection={<IconExternalLink size={14} />}
+            disabled={!selected}
+            onClick={() => selected && openRepo(selected.id, 'overview')}
+            title={t('repository.openHint')}
+            data-testid="repo-open"
+          >
+            {t('repository.open')}
+          </Button>
           <Button leftSection={<IconPlus size={14} />} onClick={() => setAdding(true)} data-testid="repo-add">
             {t('repos.add.button')}
           </Button>
