@@ -9,6 +9,7 @@ import {
   Chip,
   Group,
   Paper,
+  SegmentedControl,
   SimpleGrid,
   Skeleton,
   Stack,
@@ -16,7 +17,7 @@ import {
   TextInput,
   Tooltip,
 } from '@mantine/core';
-import { IconSearch } from '@tabler/icons-react';
+import { IconBinaryTree2, IconList, IconSearch } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import { displaySafe, formatBytes, formatCount, type DiffModifier, type Snapshot } from '../../../../shared';
@@ -24,7 +25,9 @@ import { CommandLine } from '../../components/CommandLine';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LocalTime } from '../../components/LocalTime';
 import { useDiff } from '../../queries/hooks';
+import { ChangeDetails } from './ChangeDetails';
 import { countModifiers, filterChanges, MODIFIERS } from './diffModel';
+import { DiffTree } from './DiffTree';
 
 const ROW = 24;
 
@@ -94,6 +97,9 @@ export function DiffView({ repoId, from, to }: { repoId: string; from: Snapshot;
   const diff = useDiff(repoId, from.id, to.id);
   const [text, setText] = useState('');
   const [kinds, setKinds] = useState<string[]>([]);
+  const [mode, setMode] = useState<'list' | 'tree'>('list');
+  // The change whose two versions are shown (a path as restic printed it; folders end in '/').
+  const [picked, setPicked] = useState<string | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   const changes = diff.data?.changes;
@@ -156,6 +162,10 @@ export function DiffView({ repoId, from, to }: { repoId: string; from: Snapshot;
     );
 
   const { stats, truncated, command } = diff.data;
+  // The tree selects by clean path; find the change line it stands for.
+  const pickedChange = picked
+    ? (changes?.find((c) => c.path === picked || c.path === `${picked}/`) ?? null)
+    : null;
   return (
     <Stack gap={6} style={{ flex: 1, minHeight: 0 }} data-testid="diff-view">
       {direction}
@@ -237,50 +247,96 @@ export function DiffView({ repoId, from, to }: { repoId: string; from: Snapshot;
         <Text size="xs" c="dimmed" data-testid="diff-shown">
           {t('diff.shown', { shown: shown.length, count: changes?.length ?? 0 })}
         </Text>
+        <SegmentedControl
+          ml="auto"
+          value={mode}
+          onChange={(v) => setMode(v as 'list' | 'tree')}
+          data={[
+            {
+              value: 'list',
+              label: (
+                <Group gap={4} wrap="nowrap">
+                  <IconList size={12} />
+                  {t('diffTree.list')}
+                </Group>
+              ),
+            },
+            {
+              value: 'tree',
+              label: (
+                <Group gap={4} wrap="nowrap">
+                  <IconBinaryTree2 size={12} />
+                  {t('diffTree.tree')}
+                </Group>
+              ),
+            },
+          ]}
+          aria-label={t('diffTree.view')}
+          data-testid="diff-mode"
+        />
       </Group>
-      <div className="rfc-scroller" ref={scrollRef} data-testid="diff-scroller">
-        {shown.length === 0 ? (
-          <Text size="xs" c="dimmed" ta="center" py="md" data-testid="diff-empty">
-            {changes?.length ? t('diff.noMatch') : t('diff.identical')}
-          </Text>
+      <Group gap={6} align="stretch" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
+        {mode === 'tree' ? (
+          <DiffTree changes={shown} selected={picked} onSelect={setPicked} />
         ) : (
-          <div
-            role="list"
-            aria-label={t('diff.listLabel')}
-            style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
-          >
-            {virtualizer.getVirtualItems().map((v) => {
-              const c = shown[v.index];
-              if (!c) return null;
-              const path = displaySafe(c.path);
-              return (
-                <div
-                  key={`${c.modifier}${c.path}`}
-                  role="listitem"
-                  className="rfc-list-row"
-                  data-testid="diff-change"
-                  data-modifier={c.modifier}
-                  data-path={c.path}
-                  style={{
-                    position: 'absolute',
-                    top: 0,
-                    left: 0,
-                    right: 0,
-                    height: ROW,
-                    transform: `translateY(${v.start}px)`,
-                    gridTemplateColumns: '22px minmax(0, 1fr)',
-                  }}
-                >
-                  <ModifierBadge modifier={c.modifier} />
-                  <span className="rfc-mono" title={path}>
-                    {path}
-                  </span>
-                </div>
-              );
-            })}
+          <div className="rfc-scroller" ref={scrollRef} data-testid="diff-scroller">
+            {shown.length === 0 ? (
+              <Text size="xs" c="dimmed" ta="center" py="md" data-testid="diff-empty">
+                {changes?.length ? t('diff.noMatch') : t('diff.identical')}
+              </Text>
+            ) : (
+              <div
+                role="list"
+                aria-label={t('diff.listLabel')}
+                style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+              >
+                {virtualizer.getVirtualItems().map((v) => {
+                  const c = shown[v.index];
+                  if (!c) return null;
+                  const path = displaySafe(c.path);
+                  return (
+                    <div
+                      key={`${c.modifier}${c.path}`}
+                      role="listitem"
+                      className="rfc-list-row rfc-tree-row"
+                      aria-selected={picked === c.path}
+                      data-testid="diff-change"
+                      data-modifier={c.modifier}
+                      data-path={c.path}
+                      onClick={() => setPicked(c.path)}
+                      style={{
+                        position: 'absolute',
+                        top: 0,
+                        left: 0,
+                        right: 0,
+                        height: ROW,
+                        transform: `translateY(${v.start}px)`,
+                        gridTemplateColumns: '22px minmax(0, 1fr)',
+                      }}
+                    >
+                      <ModifierBadge modifier={c.modifier} />
+                      <span className="rfc-mono" title={path}>
+                        {path}
+                      </span>
+                    </div>
+                  );
+                })}
+              </div>
+            )}
           </div>
         )}
-      </div>
+        {picked && (
+          <ChangeDetails
+            key={picked}
+            repoId={repoId}
+            from={from}
+            to={to}
+            path={pickedChange?.path ?? picked}
+            modifier={pickedChange?.modifier ?? null}
+            onClose={() => setPicked(null)}
+          />
+        )}
+      </Group>
     </Stack>
   );
 }

@@ -18,16 +18,19 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
-import { IconArrowLeft, IconArrowsDiff, IconFolders } from '@tabler/icons-react';
+import { IconArrowLeft, IconArrowsDiff, IconFolders, IconTag, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { displaySafe, formatBytes, formatCount, formatLocalTime, type Snapshot } from '../../../../shared';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LocalTime } from '../../components/LocalTime';
 import { useRepos, useSnapshots } from '../../queries/hooks';
 import { useUiStore } from '../../state/uiStore';
+import { commandPrefix } from '../repository/repoModel';
 import { orderForDiff } from './diffModel';
 import { DiffView } from './DiffView';
-import { TreeBrowser } from './TreeBrowser';
+import { FileHistoryDrawer } from './FileHistoryDrawer';
+import { ForgetSnapshotModal, TagsModal } from './SnapshotActions';
+import { TreeBrowser, type TreeReveal } from './TreeBrowser';
 
 function snapshotLabel(s: Snapshot): string {
   return `${formatLocalTime(s.time)} · ${s.shortId} · ${s.hostname}`;
@@ -143,6 +146,11 @@ export function SnapshotsScreen() {
   const [tab, setTab] = useState<string | null>('files');
   // The user's "Compare with…" choice, remembered for the snapshot it was made for.
   const [compareChoice, setCompareChoice] = useState<{ for: string; id: string | null } | null>(null);
+  // A path to show in a snapshot's tree (from a history version), and the file whose history is open.
+  const [reveal, setReveal] = useState<(TreeReveal & { snapshotId: string }) | null>(null);
+  const [historyPath, setHistoryPath] = useState<string | null>(null);
+  const [editingTags, setEditingTags] = useState(false);
+  const [forgetting, setForgetting] = useState(false);
 
   useEffect(() => {
     if (repos.data && !repos.data.some((r) => r.id === repoId)) selectRepo(repos.data[0]?.id ?? null);
@@ -169,6 +177,7 @@ export function SnapshotsScreen() {
   const other = compareId ? (newestFirst.find((s) => s.id === compareId) ?? null) : null;
   const pair = snapshot && other && other.id !== snapshot.id ? orderForDiff(other, snapshot) : null;
   const repo = repos.data?.find((r) => r.id === repoId);
+  const prefix = commandPrefix(snapshots.data?.command);
 
   return (
     <Stack p="sm" gap="xs" style={{ flex: 1, minHeight: 0 }} data-testid="screen-snapshots">
@@ -235,7 +244,59 @@ export function SnapshotsScreen() {
         </Paper>
       ) : (
         <>
-          <SnapshotSummaryCard snapshot={snapshot} />
+          <Group gap={6} wrap="nowrap" align="stretch">
+            <div style={{ flex: 1, minWidth: 0 }}>
+              <SnapshotSummaryCard snapshot={snapshot} />
+            </div>
+            <Stack gap={4} justify="center">
+              <Button
+                variant="default"
+                leftSection={<IconTag size={14} />}
+                onClick={() => setEditingTags(true)}
+                data-testid="detail-edit-tags"
+              >
+                {t('snapshotTools.tags.button')}
+              </Button>
+              <Button
+                variant="default"
+                color="red"
+                leftSection={<IconTrash size={14} />}
+                onClick={() => setForgetting(true)}
+                data-testid="detail-forget"
+              >
+                {t('snapshotTools.forget.button')}
+              </Button>
+            </Stack>
+          </Group>
+          <TagsModal
+            repoId={repoId}
+            snapshots={[snapshot]}
+            opened={editingTags}
+            onClose={() => setEditingTags(false)}
+            prefix={prefix}
+            onChanged={(changes) => {
+              const moved = changes.find((c) => c.oldSnapshotId === snapshot.id);
+              if (moved) openSnapshot(repoId, moved.newSnapshotId);
+            }}
+          />
+          <ForgetSnapshotModal
+            repoId={repoId}
+            snapshot={forgetting ? snapshot : null}
+            onClose={() => setForgetting(false)}
+            prefix={prefix}
+          />
+          <FileHistoryDrawer
+            repoId={repoId}
+            path={historyPath}
+            currentSnapshotId={snapshot.id}
+            onClose={() => setHistoryPath(null)}
+            onOpenVersion={(snapshotId, path) => {
+              setHistoryPath(null);
+              setTab('files');
+              setReveal({ snapshotId, path, nonce: Date.now() });
+              openSnapshot(repoId, snapshotId);
+            }}
+          />
           <Tabs
             value={tab}
             onChange={setTab}
@@ -281,7 +342,13 @@ export function SnapshotsScreen() {
                 flexDirection: 'column',
               }}
             >
-              <TreeBrowser key={`${repoId}/${snapshot.id}`} repoId={repoId} snapshot={snapshot} />
+              <TreeBrowser
+                key={`${repoId}/${snapshot.id}`}
+                repoId={repoId}
+                snapshot={snapshot}
+                reveal={reveal?.snapshotId === snapshot.id ? reveal : null}
+                onHistory={setHistoryPath}
+              />
             </Tabs.Panel>
             <Tabs.Panel
               value="compare"

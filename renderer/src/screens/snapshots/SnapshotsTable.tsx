@@ -4,9 +4,24 @@
  * snapshots stay smooth). Real table semantics (role=grid with row and
  * column counts), the keyboard moves the selection, Enter opens.
  */
-import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, type KeyboardEvent } from 'react';
-import { Badge, Group, Table, Text, Tooltip } from '@mantine/core';
-import { IconArrowDown, IconArrowUp, IconArrowsSort } from '@tabler/icons-react';
+import {
+  forwardRef,
+  useEffect,
+  useImperativeHandle,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
+import { Badge, Checkbox, Group, Table, Text, Tooltip } from '@mantine/core';
+import {
+  IconArrowDown,
+  IconArrowUp,
+  IconArrowsSort,
+  IconChevronDown,
+  IconChevronRight,
+} from '@tabler/icons-react';
 import {
   getCoreRowModel,
   getFilteredRowModel,
@@ -35,8 +50,10 @@ import {
   type SnapshotFilters,
   type SnapshotSort,
 } from './snapshotFilters';
+import { groupItems, NO_PLAN, type SnapshotGroupBy } from './snapshotGroups';
 
 export const ROW_HEIGHT = 28;
+const CHECK_WIDTH = 32;
 
 export interface SnapshotsTableHandle {
   focus(): void;
@@ -53,6 +70,11 @@ interface Props {
   /** Rows that pass the filters, in display order (for counts and "open"). */
   onVisibleCount?(count: number): void;
   label: string;
+  /** Snapshots ticked for a bulk action (tags); a checkbox column when given. */
+  checked?: ReadonlySet<string>;
+  onCheckedChange?(next: Set<string>): void;
+  /** Group rows by host or by plan (`plan:<id>` tag), with collapsible headers. */
+  groupBy?: SnapshotGroupBy;
 }
 
 function toColumnFilters(f: SnapshotFilters): ColumnFiltersState {
@@ -76,7 +98,20 @@ function NoSummary() {
 }
 
 export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function SnapshotsTable(
-  { snapshots, filters, sort, onSortChange, selectedId, onSelect, onOpen, onVisibleCount, label },
+  {
+    snapshots,
+    filters,
+    sort,
+    onSortChange,
+    selectedId,
+    onSelect,
+    onOpen,
+    onVisibleCount,
+    label,
+    checked,
+    onCheckedChange,
+    groupBy = 'none',
+  },
   ref,
 ) {
   const { t } = useTranslation();
@@ -215,14 +250,55 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
   const rows = table.getRowModel().rows;
   useEffect(() => onVisibleCount?.(rows.length), [rows.length, onVisibleCount]);
 
+  // Grouping: headers and rows in one virtualized list; collapsed groups keep their header.
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
+  const items = useMemo(
+    () => groupItems(rows, groupBy, (r) => r.original, collapsed),
+    [rows, groupBy, collapsed],
+  );
+  const toggleGroup = (key: string) =>
+    setCollapsed((prev) => {
+      const next = new Set(prev);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
+
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count: items.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 16,
   });
 
-  const selectedIndex = selectedId ? rows.findIndex((r) => r.id === selectedId) : -1;
+  // Keyboard and selection move over snapshot rows only (not group headers).
+  const rowItemIndexes = useMemo(() => items.flatMap((item, i) => (item.kind === 'row' ? [i] : [])), [items]);
+  const selectedIndex = selectedId
+    ? items.findIndex((item) => item.kind === 'row' && item.row.id === selectedId)
+    : -1;
+  const selectedPos = selectedIndex >= 0 ? rowItemIndexes.indexOf(selectedIndex) : -1;
+
+  const withChecks = checked !== undefined && onCheckedChange !== undefined;
+  const lastToggled = useRef<string | null>(null);
+  const toggleChecked = (id: string, range: boolean) => {
+    if (!checked || !onCheckedChange) return;
+    const next = new Set(checked);
+    const on = !checked.has(id);
+    const ids = rows.map((r) => r.id);
+    const from = range && lastToggled.current ? ids.indexOf(lastToggled.current) : -1;
+    const to = ids.indexOf(id);
+    if (from >= 0 && to >= 0) {
+      for (let i = Math.min(from, to); i <= Math.max(from, to); i++) {
+        const rid = ids[i]!;
+        if (on) next.add(rid);
+        else next.delete(rid);
+      }
+    } else if (on) next.add(id);
+    else next.delete(id);
+    lastToggled.current = id;
+    onCheckedChange(next);
+  };
+  const checkedVisible = withChecks ? rows.reduce((n, r) => n + (checked.has(r.id) ? 1 : 0), 0) : 0;
 
   // Bring the selection into view when it changes from outside (e.g. coming back to the screen).
   useEffect(() => {
@@ -231,36 +307,44 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
   }, [selectedIndex]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLTableElement>) => {
-    if (rows.length === 0) return;
+    const count = rowItemIndexes.length;
+    if (count === 0 || e.target !== e.currentTarget) return;
     const page = Math.max(
       1,
       Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 2,
     );
-    let next = selectedIndex;
+    let next = selectedPos;
     switch (e.key) {
       case 'ArrowDown':
-        next = selectedIndex < 0 ? 0 : Math.min(rows.length - 1, selectedIndex + 1);
+        next = selectedPos < 0 ? 0 : Math.min(count - 1, selectedPos + 1);
         break;
       case 'ArrowUp':
-        next = selectedIndex < 0 ? 0 : Math.max(0, selectedIndex - 1);
+        next = selectedPos < 0 ? 0 : Math.max(0, selectedPos - 1);
         break;
       case 'PageDown':
-        next = Math.min(rows.length - 1, Math.max(0, selectedIndex) + page);
+        next = Math.min(count - 1, Math.max(0, selectedPos) + page);
         break;
       case 'PageUp':
-        next = Math.max(0, selectedIndex - page);
+        next = Math.max(0, selectedPos - page);
         break;
       case 'Home':
         next = 0;
         break;
       case 'End':
-        next = rows.length - 1;
+        next = count - 1;
         break;
       case 'Enter': {
-        const row = rows[selectedIndex];
-        if (row) {
+        if (selectedId && selectedIndex >= 0) {
           e.preventDefault();
-          onOpen(row.id);
+          onOpen(selectedId);
+        }
+        return;
+      }
+      case ' ': {
+        // Space ticks the selected snapshot (for bulk tag edits).
+        if (withChecks && selectedId && selectedIndex >= 0) {
+          e.preventDefault();
+          toggleChecked(selectedId, e.shiftKey);
         }
         return;
       }
@@ -268,10 +352,11 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
         return;
     }
     e.preventDefault();
-    const row = rows[next];
-    if (row) {
-      onSelect(row.id);
-      virtualizer.scrollToIndex(next, { align: 'auto' });
+    const itemIndex = rowItemIndexes[next];
+    const item = itemIndex !== undefined ? items[itemIndex] : undefined;
+    if (item?.kind === 'row' && itemIndex !== undefined) {
+      onSelect(item.row.id);
+      virtualizer.scrollToIndex(itemIndex, { align: 'auto' });
     }
   };
 
@@ -280,7 +365,7 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
   const paddingBottom = virtualRows.length
     ? virtualizer.getTotalSize() - (virtualRows[virtualRows.length - 1]?.end ?? 0)
     : 0;
-  const columnCount = columns.length;
+  const columnCount = columns.length + (withChecks ? 1 : 0);
   const activeRowId = selectedIndex >= 0 ? `snapshot-row-${selectedId}` : undefined;
 
   return (
@@ -292,7 +377,7 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
         highlightOnHover
         role="grid"
         aria-label={label}
-        aria-rowcount={rows.length + 1}
+        aria-rowcount={items.length + 1}
         aria-colcount={columnCount}
         aria-multiselectable={false}
         aria-activedescendant={activeRowId}
@@ -304,6 +389,23 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
         <Table.Thead>
           {table.getHeaderGroups().map((group) => (
             <Table.Tr key={group.id} aria-rowindex={1}>
+              {withChecks && (
+                <Table.Th style={{ width: CHECK_WIDTH }}>
+                  <Checkbox
+                    size="xs"
+                    aria-label={t('snapshotTools.select.allVisible')}
+                    checked={rows.length > 0 && checkedVisible === rows.length}
+                    indeterminate={checkedVisible > 0 && checkedVisible < rows.length}
+                    onChange={() => {
+                      const next = new Set(checked);
+                      if (checkedVisible === rows.length) for (const r of rows) next.delete(r.id);
+                      else for (const r of rows) next.add(r.id);
+                      onCheckedChange(next);
+                    }}
+                    data-testid="snapshot-check-all"
+                  />
+                </Table.Th>
+              )}
               {group.headers.map((header) => {
                 const meta = header.column.columnDef.meta as { width?: number; align?: 'right' } | undefined;
                 const dir = header.column.getIsSorted();
@@ -349,9 +451,43 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
             </tr>
           )}
           {virtualRows.map((v) => {
-            const row = rows[v.index];
-            if (!row) return null;
+            const item = items[v.index];
+            if (!item) return null;
+            if (item.kind === 'group') {
+              const label =
+                groupBy === 'plan'
+                  ? item.key === NO_PLAN
+                    ? t('snapshotTools.group.noPlan')
+                    : t('snapshotTools.group.plan', { id: item.key })
+                  : displaySafe(item.key);
+              return (
+                <Table.Tr
+                  key={`group:${item.key}`}
+                  className="rfc-group-row"
+                  style={{ height: ROW_HEIGHT }}
+                  aria-rowindex={v.index + 2}
+                  aria-expanded={!item.collapsed}
+                  data-testid="snapshot-group"
+                  data-group={item.key}
+                  onClick={() => toggleGroup(item.key)}
+                >
+                  <Table.Td colSpan={columnCount}>
+                    <Group gap={6} wrap="nowrap">
+                      {item.collapsed ? <IconChevronRight size={12} /> : <IconChevronDown size={12} />}
+                      <Text span size="xs" fw={600}>
+                        {label}
+                      </Text>
+                      <Text span size="xs" c="dimmed">
+                        {t('snapshotTools.group.count', { count: item.count })}
+                      </Text>
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              );
+            }
+            const row = item.row;
             const selected = row.id === selectedId;
+            const isChecked = withChecks && checked.has(row.id);
             return (
               <Table.Tr
                 key={row.id}
@@ -363,9 +499,31 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
                 data-testid="snapshot-row"
                 data-snapshot-id={row.original.id}
                 data-short-id={row.original.shortId}
+                data-checked={isChecked ? 'true' : undefined}
                 onClick={() => onSelect(row.id)}
                 onDoubleClick={() => onOpen(row.id)}
               >
+                {withChecks && (
+                  <Table.Td
+                    style={{ overflow: 'visible', cursor: 'pointer' }}
+                    data-testid="snapshot-check-cell"
+                    onClick={(e: MouseEvent) => {
+                      e.stopPropagation();
+                      toggleChecked(row.id, e.shiftKey);
+                    }}
+                    onDoubleClick={(e: MouseEvent) => e.stopPropagation()}
+                  >
+                    <Checkbox
+                      size="xs"
+                      tabIndex={-1}
+                      checked={isChecked}
+                      readOnly
+                      aria-label={t('snapshotTools.select.one', { id: row.original.shortId })}
+                      data-testid="snapshot-check"
+                      style={{ pointerEvents: 'none' }}
+                    />
+                  </Table.Td>
+                )}
                 {row.getVisibleCells().map((cell) => {
                   const meta = cell.column.columnDef.meta as { align?: 'right' } | undefined;
                   const render = cell.column.columnDef.cell;
@@ -387,7 +545,7 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
           )}
         </Table.Tbody>
       </Table>
-      {rows.length === 0 && (
+      {items.length === 0 && (
         <Text size="xs" c="dimmed" ta="center" py="md" data-testid="snapshots-empty">
           {snapshots.length === 0 ? t('snapshots.emptyRepo') : t('snapshots.noMatch')}
         </Text>

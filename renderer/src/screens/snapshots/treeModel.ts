@@ -80,3 +80,45 @@ export function permissionsString(node: Pick<LsNode, 'permissions' | 'mode' | 't
   for (let i = 0; i < 9; i += 1) s += node.mode & (1 << (8 - i)) ? bits[i] : '-';
   return s;
 }
+
+// ---- superseded listings, reveal, find (issue 4)
+
+/** Whether `a` is `b` or one of its ancestors. */
+export function isSelfOrAncestor(a: string, b: string): boolean {
+  return a === b || a === '/' || b.startsWith(`${a}/`);
+}
+
+/**
+ * The expanded set after the user opens `opening`: folders whose listing is
+ * still loading and that are not on the way to `opening` are closed (with
+ * everything under them). Closing a folder drops the last observer of its
+ * `ls`, so React Query aborts it and the core stops that restic: a new click
+ * cancels the superseded listing.
+ */
+export function supersede(
+  expanded: ReadonlySet<string>,
+  loading: ReadonlySet<string>,
+  opening: string,
+): Set<string> {
+  const stale = [...loading].filter((p) => p !== '/' && !isSelfOrAncestor(p, opening));
+  const next = new Set<string>();
+  for (const p of expanded) if (!stale.some((s) => isSelfOrAncestor(s, p))) next.add(p);
+  next.add(opening);
+  return next;
+}
+
+/** The folders to open so that `path` shows in the tree (its parent and the parent's ancestors). */
+export function revealExpansion(path: string): string[] {
+  const parent = parentPath(path);
+  return parent === '/' ? [] : ancestorsOf(parent);
+}
+
+/**
+ * restic find matches whole names (globs): a plain word is searched as a
+ * part of the name (`*word*`); a pattern with * ? or [ is used as typed.
+ */
+export function findPattern(input: string): string {
+  const text = input.trim();
+  if (!text) return '';
+  return /[*?[]/.test(text) ? text : `*${text}*`;
+}
