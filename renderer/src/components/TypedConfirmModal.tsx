@@ -22,6 +22,8 @@ interface Props {
   color?: string;
   testId?: string;
   size?: 'md' | 'lg';
+  /** What to type, in words ("type the snapshot's short id"); default: the name. */
+  prompt?: string;
 }
 
 export function TypedConfirmModal({
@@ -37,6 +39,7 @@ export function TypedConfirmModal({
   color = 'red',
   testId = 'typed-confirm',
   size = 'md',
+  prompt,
 }: Props) {
   return (
     <Modal opened={opened} onClose={onClose} title={title} size={size} data-testid={testId}>
@@ -51,6 +54,7 @@ export function TypedConfirmModal({
           error={error}
           color={color}
           testId={testId}
+          prompt={prompt}
         >
           {children}
         </ConfirmForm>
@@ -70,6 +74,7 @@ function ConfirmForm({
   error,
   color,
   testId,
+  prompt,
 }: Omit<Props, 'opened' | 'title' | 'size'> & { pending: boolean; color: string; testId: string }) {
   const { t } = useTranslation();
   const [typed, setTyped] = useState('');
@@ -84,7 +89,7 @@ function ConfirmForm({
       <Stack gap="sm">
         {children}
         <Text size="sm">
-          {t('confirm.typeName')} <Code>{name}</Code>
+          {prompt ?? t('confirm.typeName')} <Code>{name}</Code>
         </Text>
         <TextInput
           value={typed}

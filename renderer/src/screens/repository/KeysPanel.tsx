@@ -210,7 +210,7 @@ function AddKeyModal({
       opened={opened}
       onClose={onClose}
       title={t('repository.keys.addTitle', { name: repo.name })}
-      size="md"
+      size="lg"
       data-testid="key-add-dialog"
     >
       {opened && <AddKeyForm repo={repo} onClose={onClose} prefix={prefix} />}
@@ -349,6 +349,8 @@ function RemoveKeyModal({
       pending={remove.isPending}
       error={remove.error}
       testId="key-remove-confirm"
+      size="lg"
+      prompt={t('repository.keys.removePrompt')}
     >
       {repoKey && (
         <>

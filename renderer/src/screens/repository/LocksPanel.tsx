@@ -362,6 +362,7 @@ function RemoveAllLocksModal({
       pending={unlock.isPending}
       error={unlock.error}
       testId="unlock-all-confirm"
+      size="lg"
     >
       <Text size="sm">{t('repository.unlock.allExplain')}</Text>
       {alive.length > 0 && (

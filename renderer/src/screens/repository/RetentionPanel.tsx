@@ -378,6 +378,11 @@ export function RetentionPanel({ repo }: { repo: Repo }) {
                 data-testid="preview-filter"
               />
             </Group>
+            {data.removeCount === 0 && (
+              <Text size="xs" c="dimmed" data-testid="preview-nothing-removed">
+                {t('repository.retention.keepsAll')}
+              </Text>
+            )}
             <CommandLine command={data.command} testId="preview-command" />
             <DataTable
               data={shown}
@@ -426,6 +431,7 @@ export function RetentionPanel({ repo }: { repo: Repo }) {
         pending={forget.isPending}
         error={forget.error}
         testId="forget-confirm"
+        size="lg"
       >
         <Text size="sm">
           {t('repository.retention.confirmBody', {

@@ -129,7 +129,7 @@ export function ChangeDetails({
         <Table className="rfc-table" withTableBorder={false} data-testid="change-details-table">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th style={{ width: 64 }} />
+              <Table.Th style={{ width: 84 }} />
               <Table.Th>
                 <Badge size="xs" variant="outline" color="gray" tt="none">
                   {from.shortId}

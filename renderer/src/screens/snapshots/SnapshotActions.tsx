@@ -227,6 +227,8 @@ export function ForgetSnapshotModal({
       pending={forget.isPending}
       error={forget.error}
       testId="snapshot-forget-confirm"
+      size="lg"
+      prompt={t('snapshotTools.forget.prompt')}
     >
       {snapshot && (
         <>

@@ -226,7 +226,7 @@ export function SnapshotsPanel({ repo }: { repo: Repo }) {
             }}
           />
           <Text size="xs" c="dimmed">
-            {t('snapshots.keyboardHint')}
+            {t('snapshots.keyboardHint')} · {t('snapshotTools.select.keyHint')}
           </Text>
         </>
       )}
