@@ -279,6 +279,8 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
   const selectedPos = selectedIndex >= 0 ? rowItemIndexes.indexOf(selectedIndex) : -1;
 
   const withChecks = checked !== undefined && onCheckedChange !== undefined;
+  // One translation per render, not one per row (rows mount by the dozen while scrolling).
+  const tickLabel = t('snapshotTools.select.one');
   const lastToggled = useRef<string | null>(null);
   const toggleChecked = (id: string, range: boolean) => {
     if (!checked || !onCheckedChange) return;
@@ -298,7 +300,10 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
     lastToggled.current = id;
     onCheckedChange(next);
   };
-  const checkedVisible = withChecks ? rows.reduce((n, r) => n + (checked.has(r.id) ? 1 : 0), 0) : 0;
+  const checkedVisible = useMemo(
+    () => (checked ? rows.reduce((n, r) => n + (checked.has(r.id) ? 1 : 0), 0) : 0),
+    [rows, checked],
+  );
 
   // Bring the selection into view when it changes from outside (e.g. coming back to the screen).
   useEffect(() => {
@@ -513,14 +518,15 @@ export const SnapshotsTable = forwardRef<SnapshotsTableHandle, Props>(function S
                     }}
                     onDoubleClick={(e: MouseEvent) => e.stopPropagation()}
                   >
-                    <Checkbox
-                      size="xs"
+                    {/* A native box: dozens mount on every scroll step, a Mantine Checkbox costs too much here. */}
+                    <input
+                      type="checkbox"
+                      className="rfc-row-check"
                       tabIndex={-1}
                       checked={isChecked}
                       readOnly
-                      aria-label={t('snapshotTools.select.one', { id: row.original.shortId })}
+                      aria-label={`${tickLabel} ${row.original.shortId}`}
                       data-testid="snapshot-check"
-                      style={{ pointerEvents: 'none' }}
                     />
                   </Table.Td>
                 )}
