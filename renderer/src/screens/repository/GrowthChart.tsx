@@ -11,6 +11,7 @@ import {
   CartesianGrid,
   ComposedChart,
   Line,
+  ReferenceLine,
   ResponsiveContainer,
   Tooltip,
   XAxis,
@@ -61,9 +62,12 @@ function Swatch({ color, label, dashed = false }: { color: string; label: string
 export function GrowthChart({
   growth,
   snapshots,
+  storedNow,
   height = 180,
 }: {
   growth: GrowthPoint[];
+  /** What the repository stores now (raw data), drawn as a reference line. */
+  storedNow?: number;
   /** The repository's snapshots, when loaded: lines per plan or backup source instead of per host. */
   snapshots?: readonly Snapshot[];
   height?: number;
@@ -118,15 +122,15 @@ export function GrowthChart({
 
   const summary = data.hasSizes
     ? t('repository.growth.aria', {
-        count: data.points.length,
+        count: data.total,
         stored: formatBytes(last?.cumulativeAdded),
         from: first ? formatLocalTime(new Date(first.t).toISOString()) : '',
         to: last ? formatLocalTime(new Date(last.t).toISOString()) : '',
       })
-    : t('repository.growth.ariaCount', { count: data.points.length });
+    : t('repository.growth.ariaCount', { count: data.total });
 
   return (
-    <div data-testid="growth-chart" data-points={data.points.length} style={{ minWidth: 0 }}>
+    <div data-testid="growth-chart" data-points={data.total} style={{ minWidth: 0 }}>
       {header}
       <div role="img" aria-label={summary} style={{ height }}>
         <ResponsiveContainer width="100%" height="100%">
@@ -193,6 +197,20 @@ export function GrowthChart({
               isAnimationActive={false}
               name={data.hasSizes ? t('repository.growth.stored') : t('repository.growth.count')}
             />
+            {data.hasSizes && storedNow !== undefined && (
+              <ReferenceLine
+                y={storedNow}
+                stroke={axis}
+                strokeDasharray="1 3"
+                ifOverflow="extendDomain"
+                label={{
+                  value: t('repository.growth.storedNow', { size: formatBytes(storedNow) }),
+                  position: 'insideTopRight',
+                  fontSize: 10,
+                  fill: axis,
+                }}
+              />
+            )}
             {data.hasSizes &&
               data.series.map((h, i) => (
                 <Line
@@ -201,7 +219,7 @@ export function GrowthChart({
                   stroke={hostColor(i)}
                   strokeDasharray="4 2"
                   strokeWidth={1.5}
-                  dot={{ r: 2 }}
+                  dot={data.points.length <= 120 ? { r: 2 } : false}
                   connectNulls
                   isAnimationActive={false}
                   name={h}
@@ -210,11 +228,12 @@ export function GrowthChart({
           </ComposedChart>
         </ResponsiveContainer>
       </div>
-      {!data.hasSizes && (
-        <Text size="10px" c="dimmed" data-testid="growth-no-summary">
-          {t('repository.growth.noSummary')}
-        </Text>
-      )}
+      <Text size="10px" c="dimmed" data-testid={data.hasSizes ? 'growth-caption' : 'growth-no-summary'}>
+        {data.hasSizes ? t('repository.growth.caption') : t('repository.growth.noSummary')}
+        {data.total > data.points.length
+          ? ` ${t('repository.growth.thinned', { shown: data.points.length, count: data.total })}`
+          : ''}
+      </Text>
     </div>
   );
 }

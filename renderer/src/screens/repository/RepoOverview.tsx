@@ -226,7 +226,10 @@ export function RepoOverview({ detail, onCheck }: { detail: Detail; onCheck(): v
           }
           sub={
             restore
-              ? t('repository.stats.files', { count: restore.totalFileCount ?? 0 })
+              ? t('repository.stats.files', {
+                  count: restore.totalFileCount ?? 0,
+                  n: formatCount(restore.totalFileCount ?? 0),
+                })
               : t('repository.stats.unknown')
           }
           testId="stat-restore-size"
@@ -241,7 +244,10 @@ export function RepoOverview({ detail, onCheck }: { detail: Detail; onCheck(): v
           }
           sub={
             raw
-              ? t('repository.stats.blobs', { count: raw.totalBlobCount ?? 0 })
+              ? t('repository.stats.blobs', {
+                  count: raw.totalBlobCount ?? 0,
+                  n: formatCount(raw.totalBlobCount ?? 0),
+                })
               : t('repository.stats.unknown')
           }
           testId="stat-raw-data"
@@ -256,7 +262,11 @@ export function RepoOverview({ detail, onCheck }: { detail: Detail; onCheck(): v
         <LastCheckCard lastCheck={detail.lastCheck} onCheck={onCheck} />
       </SimpleGrid>
       <Paper withBorder p="xs">
-        <GrowthChart growth={detail.growth} snapshots={snapshots.data?.snapshots} />
+        <GrowthChart
+          growth={detail.growth}
+          snapshots={snapshots.data?.snapshots}
+          {...(raw ? { storedNow: raw.totalSize } : {})}
+        />
       </Paper>
       <Paper withBorder p="xs">
         <LocksPanel

@@ -14,6 +14,7 @@ import {
   readDataOf,
   refusedGroups,
   RETENTION_DEFAULTS,
+  thin,
   validateRetention,
   withArgs,
 } from './repoModel';
@@ -207,5 +208,26 @@ describe('lock ages', () => {
     expect(formatAgeSeconds(720)).toBe('12 min');
     expect(formatAgeSeconds(3 * 3600 + 5 * 60)).toBe('3 h 05 min');
     expect(formatAgeSeconds(52 * 3600)).toBe('2 d 4 h');
+  });
+});
+
+describe('thinning a long history', () => {
+  it('keeps every k-th point and the last, and counts them all', () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => i);
+    const out = thin(many, 1500);
+    expect(out.length).toBeLessThanOrEqual(1501);
+    expect(out[0]).toBe(0);
+    expect(out.at(-1)).toBe(9_999);
+    expect(thin([1, 2, 3], 10)).toEqual([1, 2, 3]);
+    const g = Array.from({ length: 3000 }, (_, i) => ({
+      time: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+      snapshotId: String(i),
+      hostname: 'h',
+      dataAdded: 1,
+    }));
+    const data = growthChart(g, 6, undefined, 1000);
+    expect(data.total).toBe(3000);
+    expect(data.points.length).toBeLessThanOrEqual(1001);
+    expect(data.points.at(-1)!.cumulativeAdded).toBe(3000);
   });
 });

@@ -290,11 +290,27 @@ export interface GrowthChartPoint {
 }
 
 export interface GrowthChartData {
+  /** At most `maxPoints` (a long history is thinned, keeping the first and the last). */
   points: GrowthChartPoint[];
+  /** How many snapshots the chart stands for. */
+  total: number;
   /** The series with a line of their own (the most snapshots first). */
   series: string[];
   /** Whether any snapshot carried a summary (restic ≥ 0.17 writes one). */
   hasSizes: boolean;
+}
+
+/**
+ * Every k-th point (and the last): the sums only grow, so the shape stays;
+ * an SVG chart of 10 000 points would stall the page for a second.
+ */
+export function thin<T>(points: readonly T[], max: number): T[] {
+  if (points.length <= max) return [...points];
+  const step = Math.ceil(points.length / max);
+  const out = points.filter((_, i) => i % step === 0);
+  const last = points[points.length - 1]!;
+  if (out[out.length - 1] !== last) out.push(last);
+  return out;
 }
 
 /**
@@ -316,6 +332,7 @@ export function growthChart(
   growth: readonly GrowthPoint[],
   maxSeries = 6,
   seriesOf: (g: GrowthPoint) => string = (g) => g.hostname,
+  maxPoints = 1500,
 ): GrowthChartData {
   const sorted = [...growth]
     .map((g) => ({ g, t: Date.parse(g.time), key: seriesOf(g) }))
@@ -346,7 +363,7 @@ export function growthChart(
     if (shown.has(key) && g.totalBytesProcessed !== undefined) point[`size:${key}`] = g.totalBytesProcessed;
     return point;
   });
-  return { points, series, hasSizes };
+  return { points: thin(points, maxPoints), total: points.length, series, hasSizes };
 }
 
 // ------------------------------------------------------------ locks
