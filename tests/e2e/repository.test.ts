@@ -625,6 +625,48 @@ describe('repository page and snapshot tools in serve mode (newest restic)', () 
     expect(keys.map((k) => k.id)).not.toContain(keyId);
   });
 
+  it('applies a retention policy with prune after the name is typed, following the job live', async () => {
+    await page.click('[data-testid=repo-tab-retention]');
+    await page.locator('[data-testid=retention-form]').waitFor();
+    for (const k of ['keepDaily', 'keepWeekly', 'keepMonthly', 'keepHourly', 'keepYearly'])
+      await page.fill(`[data-testid=retention-${k}]`, '');
+    // Clear a tag left from an earlier policy (TagsInput: Backspace removes the last one).
+    await page.locator('[data-testid=retention-keepTags]').click();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Backspace');
+    await page.fill('[data-testid=retention-keepLast]', '1');
+    await page.click('[data-testid=retention-preview]');
+    await page.waitForSelector('[data-testid=preview-table]', { timeout: 60_000 });
+    const preview = await apiValue<{ groups: ForgetGroup[]; removeCount: number; keepCount: number }>(
+      serve,
+      'repos.forgetPreview',
+      { id: repo.id, policy: { keepLast: 1 } },
+    );
+    expect(preview.removeCount).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('[data-testid=preview-remove-count]').textContent())
+      .toBe(`removes ${preview.removeCount}`);
+    await page.click('[data-testid=retention-prune]');
+    await page.click('[data-testid=retention-forget]');
+    expect(await page.locator('[data-testid=forget-command-text]').textContent()).toMatch(
+      / forget --json --keep-last=1 && .* prune$/,
+    );
+    await page.fill('[data-testid=forget-confirm-input]', repo.name);
+    await page.click('[data-testid=forget-confirm-submit]');
+    const job = page.locator('[data-testid=forget-job]');
+    await job.waitFor({ timeout: 30_000 });
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: 120_000 }).toBe('succeeded');
+    expect(await page.locator('[data-testid=forget-result-words]').textContent()).toBe(
+      `Forgot ${preview.removeCount} snapshot(s); ${preview.keepCount} kept.`,
+    );
+    await shot(page, 'repository-retention-forgotten');
+    const left = await resticJson<Snapshot[]>(['snapshots', '--json', '--no-lock']);
+    expect(left.length).toBe(preview.keepCount);
+    // The preview refreshed itself: the same policy now keeps everything.
+    await expect
+      .poll(() => page.locator('[data-testid=preview-remove-count]').textContent(), { timeout: 60_000 })
+      .toBe('removes 0');
+  });
+
   it('reported no page errors and no CSP violations', () => {
     expect(problems).toEqual([]);
   });

@@ -167,10 +167,14 @@ export function useRepoKeys(repoId: string | null) {
   });
 }
 
-/** A dry run of a retention policy; `null` until the user asks for a preview. */
+/**
+ * A dry run of a retention policy; `null` until the user asks for a preview.
+ * `paused` holds it (keeping the last answer) while a job holds the repository.
+ */
 export function useForgetPreview(
   repoId: string,
   request: { policy: MethodInput<'repos.forgetPreview'>['policy']; groupBy?: string } | null,
+  paused = false,
 ) {
   const client = useClient();
   return useQuery<MethodOutput<'repos.forgetPreview'>, Error, MethodOutput<'repos.forgetPreview'>, QueryKey>({
@@ -185,7 +189,7 @@ export function useForgetPreview(
         },
         { signal },
       ),
-    enabled: request !== null,
+    enabled: request !== null && !paused,
     staleTime: 30_000,
     retry: false,
   });

@@ -39,9 +39,10 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { LocalTime } from '../../components/LocalTime';
 import { TableSkeleton } from '../../components/TableSkeleton';
 import { TypedConfirmModal } from '../../components/TypedConfirmModal';
-import { useForgetPreview } from '../../queries/hooks';
+import { useForgetPreview, useJob } from '../../queries/hooks';
 import { useCallMutation } from '../../queries/mutations';
 import { queryKeys } from '../../queries/queryKeys';
+import { isActive } from '../jobs/jobModel';
 import { JobRunPanel } from './JobRunPanel';
 import {
   forgetCommandFromPreview,
@@ -121,7 +122,10 @@ export function RetentionPanel({ repo }: { repo: Repo }) {
   const [prune, setPrune] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [jobId, setJobId] = useState<string | null>(null);
-  const preview = useForgetPreview(repo.id, request);
+  // While the forget (and prune) job holds the repository, the preview waits: a dry run would meet its lock.
+  const job = useJob(jobId);
+  const jobRunning = jobId !== null && (!job.data || isActive(job.data.job));
+  const preview = useForgetPreview(repo.id, request, jobRunning);
   const forget = useCallMutation('repos.forget', {
     invalidate: [queryKeys.audit.all],
     onSuccess: (value) => {
@@ -330,8 +334,13 @@ export function RetentionPanel({ repo }: { repo: Repo }) {
           <JobRunPanel
             jobId={jobId}
             testId="forget-job"
-            describeResult={(job) => <ForgetResultWords job={job} />}
+            describeResult={(record) => <ForgetResultWords job={record} />}
           />
+        )}
+        {jobRunning && request !== null && (
+          <Text size="xs" c="dimmed" data-testid="preview-paused">
+            {t('repository.retention.paused')}
+          </Text>
         )}
         {request === null ? (
           <Paper withBorder p="md" data-testid="retention-empty">
@@ -401,6 +410,8 @@ export function RetentionPanel({ repo }: { repo: Repo }) {
                 </Text>
               }
               rowAttributes={(r) => ({ 'data-decision': r.decision, 'data-snapshot-id': r.snapshot.id })}
+              // A preview being made again (the policy or the repository changed) is shown faded until it is back.
+              style={preview.isFetching || jobRunning ? { opacity: 0.5 } : undefined}
             />
           </>
         ) : null}
