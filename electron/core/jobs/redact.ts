@@ -6,6 +6,7 @@
  * variable *names* only, never their values.
  */
 import type { SecretStore } from '../secrets/secret-store';
+import { shellQuote } from '../exec/shell-quote';
 
 export const MASK = '***';
 
@@ -79,12 +80,8 @@ export function redactingSecretStore(inner: SecretStore, redactor: Redactor): Se
   };
 }
 
-/** POSIX shell quoting for display: bare when safe, else single-quoted. */
-export function shellQuote(arg: string): string {
-  if (arg === '') return "''";
-  if (/^[A-Za-z0-9_/.,:=@%+-]+$/.test(arg)) return arg;
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
+/** One quoting rule for displayed and executed command lines. */
+export { shellQuote };
 
 export interface CommandSpec {
   argv: string[];
