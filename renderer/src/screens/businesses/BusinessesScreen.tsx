@@ -1,10 +1,10 @@
 /** Businesses: who owns which backups, and how fresh they must be. */
 import { useMemo, useState } from 'react';
-import { ActionIcon, Button, Group, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
-import { IconPencil, IconPlus, IconSearch, IconTrash } from '@tabler/icons-react';
+import { Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Business } from '../../../../shared';
 import { DataTable, type Column } from '../../components/DataTable';
+import { InventoryHeader, RowEditRemove } from '../../components/InventoryParts';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatHours } from '../../components/format';
 import { LocalTime } from '../../components/LocalTime';
@@ -98,33 +98,16 @@ export function BusinessesScreen() {
         header: '',
         enableSorting: false,
         cell: ({ row }) => (
-          <Group gap={2} wrap="nowrap" justify="flex-end">
-            <Tooltip label={t('actions.edit')}>
-              <ActionIcon
-                variant="subtle"
-                color="gray"
-                aria-label={t('businesses.editNamed', { name: row.original.name })}
-                onClick={() => setEditing(row.original)}
-                data-testid="business-edit"
-              >
-                <IconPencil size={14} />
-              </ActionIcon>
-            </Tooltip>
-            <Tooltip label={t('actions.remove')}>
-              <ActionIcon
-                variant="subtle"
-                color="red"
-                aria-label={t('businesses.removeNamed', { name: row.original.name })}
-                onClick={() => {
-                  resetRemove();
-                  setRemoving(row.original);
-                }}
-                data-testid="business-remove"
-              >
-                <IconTrash size={14} />
-              </ActionIcon>
-            </Tooltip>
-          </Group>
+          <RowEditRemove
+            editLabel={t('businesses.editNamed', { name: row.original.name })}
+            removeLabel={t('businesses.removeNamed', { name: row.original.name })}
+            onEdit={() => setEditing(row.original)}
+            onRemove={() => {
+              resetRemove();
+              setRemoving(row.original);
+            }}
+            testIdPrefix="business"
+          />
         ),
         meta: { width: 64, actions: true },
       },
@@ -136,36 +119,17 @@ export function BusinessesScreen() {
 
   return (
     <Stack p="sm" gap="xs" style={{ flex: 1, minHeight: 0 }} data-testid="screen-businesses">
-      <Group justify="space-between" gap="xs" wrap="nowrap">
-        <Group gap="xs" wrap="nowrap">
-          <Title order={2} size="h6">
-            {t('businesses.title')}
-          </Title>
-          {businesses.data && (
-            <Text size="xs" c="dimmed">
-              {t('businesses.count', { count: businesses.data.length })}
-            </Text>
-          )}
-        </Group>
-        <Group gap={6} wrap="nowrap">
-          <TextInput
-            aria-label={t('table.filter')}
-            placeholder={t('table.filterPlaceholder')}
-            leftSection={<IconSearch size={14} />}
-            value={filter}
-            onChange={(e) => setFilter(e.currentTarget.value)}
-            w={220}
-            data-testid="businesses-filter"
-          />
-          <Button
-            leftSection={<IconPlus size={14} />}
-            onClick={() => setEditing('new')}
-            data-testid="business-add"
-          >
-            {t('businesses.add')}
-          </Button>
-        </Group>
-      </Group>
+      <InventoryHeader
+        title={t('businesses.title')}
+        countText={businesses.data ? t('businesses.count', { count: businesses.data.length }) : undefined}
+        filter={filter}
+        onFilter={setFilter}
+        filterTestId="businesses-filter"
+        filterWidth={220}
+        addLabel={t('businesses.add')}
+        onAdd={() => setEditing('new')}
+        addTestId="business-add"
+      />
       {businesses.isPending ? (
         <TableSkeleton label={t('businesses.loading')} />
       ) : businesses.isError ? (

@@ -1,10 +1,10 @@
 /** Managed hosts: how each is reached, whether its host key is pinned, what runs there. */
 import { useMemo, useState } from 'react';
-import { Badge, Button, Group, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
-import { IconPlus, IconSearch } from '@tabler/icons-react';
+import { Badge, Stack, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { HostDetail } from '../../../../shared';
 import { DataTable, type Column } from '../../components/DataTable';
+import { InventoryHeader } from '../../components/InventoryParts';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { TableSkeleton } from '../../components/TableSkeleton';
 import { TypedConfirmModal } from '../../components/TypedConfirmModal';
@@ -161,36 +161,17 @@ export function HostsScreen() {
 
   return (
     <Stack p="sm" gap="xs" style={{ flex: 1, minHeight: 0 }} data-testid="screen-hosts">
-      <Group justify="space-between" gap="xs" wrap="nowrap">
-        <Group gap="xs" wrap="nowrap">
-          <Title order={2} size="h6">
-            {t('hosts.title')}
-          </Title>
-          {hosts.data && (
-            <Text size="xs" c="dimmed">
-              {t('hosts.count', { count: hosts.data.length })}
-            </Text>
-          )}
-        </Group>
-        <Group gap={6} wrap="nowrap">
-          <TextInput
-            aria-label={t('table.filter')}
-            placeholder={t('table.filterPlaceholder')}
-            leftSection={<IconSearch size={14} />}
-            value={filter}
-            onChange={(e) => setFilter(e.currentTarget.value)}
-            w={220}
-            data-testid="hosts-filter"
-          />
-          <Button
-            leftSection={<IconPlus size={14} />}
-            onClick={() => setEditing('new')}
-            data-testid="host-add"
-          >
-            {t('hosts.add')}
-          </Button>
-        </Group>
-      </Group>
+      <InventoryHeader
+        title={t('hosts.title')}
+        countText={hosts.data ? t('hosts.count', { count: hosts.data.length }) : undefined}
+        filter={filter}
+        onFilter={setFilter}
+        filterTestId="hosts-filter"
+        filterWidth={220}
+        addLabel={t('hosts.add')}
+        onAdd={() => setEditing('new')}
+        addTestId="host-add"
+      />
       {hosts.isPending ? (
         <TableSkeleton label={t('hosts.loading')} />
       ) : hosts.isError ? (

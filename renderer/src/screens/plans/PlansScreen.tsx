@@ -1,22 +1,10 @@
 /** Backup plans: what is backed up where, how often, and how fresh it must be. */
 import { useMemo, useState } from 'react';
-import {
-  ActionIcon,
-  Badge,
-  Button,
-  Group,
-  Select,
-  Stack,
-  Switch,
-  Text,
-  TextInput,
-  Title,
-  Tooltip,
-} from '@mantine/core';
-import { IconPencil, IconPlus, IconSearch, IconTrash } from '@tabler/icons-react';
+import { Badge, Group, Select, Stack, Switch, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Plan } from '../../../../shared';
 import { DataTable, type Column } from '../../components/DataTable';
+import { InventoryHeader, RowEditRemove } from '../../components/InventoryParts';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatHours } from '../../components/format';
 import { TableSkeleton } from '../../components/TableSkeleton';
@@ -200,33 +188,16 @@ export function PlansScreen() {
         header: '',
         enableSorting: false,
         cell: ({ row }) => (
-          <Group gap={2} wrap="nowrap" justify="flex-end">
-            <Tooltip label={t('actions.edit')}>
-              <ActionIcon
-                variant="subtle"
-                color="gray"
-                aria-label={t('plans.editNamed', { name: row.original.name })}
-                onClick={() => setEditing(row.original)}
-                data-testid="plan-edit"
-              >
-                <IconPencil size={14} />
-              </ActionIcon>
-            </Tooltip>
-            <Tooltip label={t('actions.remove')}>
-              <ActionIcon
-                variant="subtle"
-                color="red"
-                aria-label={t('plans.removeNamed', { name: row.original.name })}
-                onClick={() => {
-                  resetRemove();
-                  setRemoving(row.original);
-                }}
-                data-testid="plan-remove"
-              >
-                <IconTrash size={14} />
-              </ActionIcon>
-            </Tooltip>
-          </Group>
+          <RowEditRemove
+            editLabel={t('plans.editNamed', { name: row.original.name })}
+            removeLabel={t('plans.removeNamed', { name: row.original.name })}
+            onEdit={() => setEditing(row.original)}
+            onRemove={() => {
+              resetRemove();
+              setRemoving(row.original);
+            }}
+            testIdPrefix="plan"
+          />
         ),
         meta: { width: 64, actions: true },
       },
@@ -236,18 +207,14 @@ export function PlansScreen() {
 
   return (
     <Stack p="sm" gap="xs" style={{ flex: 1, minHeight: 0 }} data-testid="screen-plans">
-      <Group justify="space-between" gap="xs" wrap="nowrap">
-        <Group gap="xs" wrap="nowrap">
-          <Title order={2} size="h6">
-            {t('plans.title')}
-          </Title>
-          {plans.data && (
-            <Text size="xs" c="dimmed">
-              {t('plans.count', { count: plans.data.length })}
-            </Text>
-          )}
-        </Group>
-        <Group gap={6} wrap="nowrap">
+      <InventoryHeader
+        title={t('plans.title')}
+        countText={plans.data ? t('plans.count', { count: plans.data.length }) : undefined}
+        filter={filter}
+        onFilter={setFilter}
+        filterTestId="plans-filter"
+        filterWidth={200}
+        extraFilters={
           <Select
             aria-label={t('plans.columns.business')}
             placeholder={t('plans.allBusinesses')}
@@ -261,24 +228,11 @@ export function PlansScreen() {
             comboboxProps={{ withinPortal: true }}
             data-testid="plans-business-filter"
           />
-          <TextInput
-            aria-label={t('table.filter')}
-            placeholder={t('table.filterPlaceholder')}
-            leftSection={<IconSearch size={14} />}
-            value={filter}
-            onChange={(e) => setFilter(e.currentTarget.value)}
-            w={200}
-            data-testid="plans-filter"
-          />
-          <Button
-            leftSection={<IconPlus size={14} />}
-            onClick={() => setEditing('new')}
-            data-testid="plan-add"
-          >
-            {t('plans.add')}
-          </Button>
-        </Group>
-      </Group>
+        }
+        addLabel={t('plans.add')}
+        onAdd={() => setEditing('new')}
+        addTestId="plan-add"
+      />
       {toggle.isError && <ErrorAlert error={toggle.error} title={t('plans.toggleFailed')} />}
       {plans.isPending ? (
         <TableSkeleton label={t('plans.loading')} />
