@@ -43,23 +43,14 @@ import {
   PlanSchema,
 } from './fleet';
 import { JobListFilterSchema, JobLogLineSchema, JobRecordSchema } from './jobs';
+import { ById, CommandLine, JobStartedSchema, method, NoInput, SnapshotIdInput } from './method';
+import { restoreMethods } from './restore';
+import { minioMethods } from './minio';
+import { runnerMethods } from './runner';
+import { alertMethods } from './alerts';
+import { onboardingMethods } from './onboarding';
 
-export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
-  input: I;
-  output: O;
-  /** One line for the README's API list and the automation docs. */
-  summary: string;
-}
-
-function method<I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
-  return spec;
-}
-
-const NoInput = z.object({}).strict();
-const ById = z.object({ id: IdSchema }).strict();
-
-/** The restic command line equivalent to what the core ran, secrets masked. */
-const CommandLine = z.string();
+export type { MethodSpec } from './method';
 
 // ---------------------------------------------------------------------------
 // Repository maintenance and snapshot extras (issue 4: repository page, check,
@@ -68,15 +59,11 @@ const CommandLine = z.string();
 // secrets masked) and lands in the audit log; destructive ones need a typed
 // confirmation.
 
-const SnapshotIdInput = z.string().regex(/^[0-9a-f]{4,64}$/, 'a snapshot id is 4 to 64 hex digits');
 const TagInput = z
   .string()
   .min(1)
   .max(256)
   .regex(/^[^,\p{Cc}]+$/u, 'a tag has no comma or control character');
-
-/** A maintenance job was started: follow it with jobs.get / the jobs.changed event. */
-const JobStartedSchema = z.object({ jobId: z.string(), command: CommandLine });
 
 const repoMaintenanceMethods = {
   'repos.get': method({
@@ -432,6 +419,12 @@ export const methods = {
 
   // ---- repository maintenance and snapshot extras (block above)
   ...repoMaintenanceMethods,
+  // ---- issue 5 and 6 areas, each in its own file
+  ...restoreMethods,
+  ...minioMethods,
+  ...runnerMethods,
+  ...alertMethods,
+  ...onboardingMethods,
 } as const;
 
 export type Methods = typeof methods;

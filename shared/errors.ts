@@ -29,6 +29,22 @@ export const ERROR_CODES = [
   'HOST_AUTH_FAILED',
   'HOST_KEY_UNKNOWN',
   'HOST_KEY_CHANGED',
+  'HOST_NO_SCHEDULER', // neither systemd nor cron on the host: the runner cannot be scheduled
+  'HOOK_FAILED', // a plan's pre/post hook exited non-zero
+  // Restore
+  'UNSUPPORTED', // the host's restic (or the target) cannot do what was asked; the message says which version can
+  'TARGET_NOT_WRITABLE', // the restore target is read-only, full, or not a folder
+  'SAFETY_SNAPSHOT_FAILED', // the snapshot before an in-place restore failed, so the restore did not start
+  'VERIFY_FAILED', // a drill or verify found content that differs from the snapshot
+  // MinIO and S3
+  'MINIO_UNREACHABLE',
+  'MINIO_AUTH_FAILED', // wrong access key or secret
+  'MINIO_ERROR', // the admin API answered with an error (its Code in detail)
+  'BUCKET_INVALID', // not a valid S3 bucket name
+  'BUCKET_TAKEN',
+  'QUOTA_EXCEEDED',
+  // Alerts
+  'ALERT_DELIVERY_FAILED',
   // Secrets
   'SECRET_STORE_INSECURE', // the OS keyring is not available: secrets fall back to the file store
   // Inventory and input

@@ -18,6 +18,11 @@ import { inventoryHandlers } from './handlers/inventory';
 import { jobsAuditHandlers } from './handlers/jobs-audit';
 import { repoMaintenanceHandlers } from './handlers/repo-maintenance';
 import { snapshotHandlers } from './handlers/snapshots';
+import { restoreHandlers } from './handlers/restore';
+import { minioHandlers } from './handlers/minio';
+import { runnerHandlers } from './handlers/runner';
+import { alertHandlers } from './handlers/alerts';
+import { onboardingHandlers } from './handlers/onboarding';
 import { JobManager } from './jobs/job-manager';
 import { Redactor, redactingSecretStore } from './jobs/redact';
 import { createDispatcher, type Handlers } from './rpc/dispatcher';
@@ -132,6 +137,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...jobsAuditHandlers(ctx),
     ...fleetHandlers(ctx),
     ...repoMaintenanceHandlers(ctx),
+    ...restoreHandlers(ctx),
+    ...minioHandlers(ctx),
+    ...runnerHandlers(ctx),
+    ...alertHandlers(ctx),
+    ...onboardingHandlers(ctx),
   };
 
   const dispatch = createDispatcher(handlers, {

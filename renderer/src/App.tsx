@@ -1,7 +1,11 @@
 import { useState } from 'react';
 import { Alert, AppShell, Badge, Group, NavLink, Skeleton, Stack, Text, Title, Tooltip } from '@mantine/core';
 import {
+  IconBell,
   IconBuildingStore,
+  IconBucket,
+  IconRestore,
+  IconRocket,
   IconCalendarTime,
   IconCamera,
   IconDatabase,
@@ -19,7 +23,11 @@ import { SettingsMenu } from './components/SettingsMenu';
 import { useAppInfo } from './queries/hooks';
 import { useInvalidateEvents } from './queries/useInvalidateEvents';
 import { useJobEvents } from './queries/useJobEvents';
+import { AlertsScreen } from './screens/alerts/AlertsScreen';
 import { AuditScreen } from './screens/audit/AuditScreen';
+import { MinioScreen } from './screens/minio/MinioScreen';
+import { OnboardingScreen } from './screens/onboarding/OnboardingScreen';
+import { RestoreScreen } from './screens/restore/RestoreScreen';
 import { BusinessesScreen } from './screens/businesses/BusinessesScreen';
 import { DailyCheckScreen } from './screens/fleet/DailyCheckScreen';
 import { HostsScreen } from './screens/hosts/HostsScreen';
@@ -42,13 +50,22 @@ const NAV: Array<{ section: 'check' | 'inventory' | 'data' | 'operations'; entri
       { screen: 'hosts', icon: IconServer },
       { screen: 'repositories', icon: IconDatabase },
       { screen: 'plans', icon: IconCalendarTime },
+      { screen: 'minio', icon: IconBucket },
+      { screen: 'onboarding', icon: IconRocket },
     ],
   },
-  { section: 'data', entries: [{ screen: 'snapshots', icon: IconCamera }] },
+  {
+    section: 'data',
+    entries: [
+      { screen: 'snapshots', icon: IconCamera },
+      { screen: 'restore', icon: IconRestore },
+    ],
+  },
   {
     section: 'operations',
     entries: [
       { screen: 'jobs', icon: IconListCheck },
+      { screen: 'alerts', icon: IconBell },
       { screen: 'audit', icon: IconHistory },
     ],
   },
@@ -72,6 +89,14 @@ function CurrentScreen({ screen }: { screen: Screen }) {
       return <SnapshotsScreen />;
     case 'repository':
       return <RepositoryScreen />;
+    case 'restore':
+      return <RestoreScreen />;
+    case 'minio':
+      return <MinioScreen />;
+    case 'onboarding':
+      return <OnboardingScreen />;
+    case 'alerts':
+      return <AlertsScreen />;
     case 'repositories':
     default:
       return <RepositoriesScreen />;

@@ -13,6 +13,11 @@
  */
 import type Database from 'better-sqlite3';
 import { ConsoleError } from '../../../shared';
+import { ALERTS_MIGRATIONS } from './schema/alerts';
+import { MINIO_MIGRATIONS } from './schema/minio';
+import { ONBOARDING_MIGRATIONS } from './schema/onboarding';
+import { RESTORE_MIGRATIONS } from './schema/restore';
+import { RUNNER_MIGRATIONS } from './schema/runner';
 
 export interface Migration {
   version: number;
@@ -177,7 +182,7 @@ BEGIN
 END;
 `;
 
-export const MIGRATIONS: readonly Migration[] = [
+const CORE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'initial inventory, jobs, daily checks and audit',
@@ -198,6 +203,20 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('ALTER TABLE hosts ADD COLUMN restic_path TEXT');
     },
   },
+];
+
+/**
+ * Every migration in version order. Each later area owns a block of ten
+ * versions in its own file under `schema/` (restore 10–19, MinIO 20–29,
+ * runner 30–39, alerts 40–49, onboarding 50–59); unused numbers are fine.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  ...CORE_MIGRATIONS,
+  ...RESTORE_MIGRATIONS,
+  ...MINIO_MIGRATIONS,
+  ...RUNNER_MIGRATIONS,
+  ...ALERTS_MIGRATIONS,
+  ...ONBOARDING_MIGRATIONS,
 ];
 
 export function latestVersion(migrations: readonly Migration[]): number {

@@ -22,7 +22,11 @@ export type Screen =
   | 'hosts'
   | 'plans'
   | 'jobs'
-  | 'audit';
+  | 'audit'
+  | 'restore'
+  | 'minio'
+  | 'onboarding'
+  | 'alerts';
 /** The repository page's tabs. */
 export type RepoTab = 'overview' | 'snapshots' | 'retention' | 'keys';
 export type { SnapshotGroupBy };
