@@ -156,6 +156,8 @@ export function inventoryHandlers(
             ...(input.env ? { env: input.env } : {}),
           });
           await store.repositories.setPassword(record.id, input.password);
+          // An S3 repository's keys: the console needs them again for every later command.
+          if (input.secretEnv) await store.repositories.setSecretEnv(record.id, input.secretEnv);
           return Repositories.toDomain(await store.repositories.get(record.id));
         },
         { location: input.location, host: input.hostId },

@@ -13,6 +13,8 @@ export interface SecretStore {
 /** Secret names by what they protect, so every module spells them the same way. */
 export const secretNames = {
   repoPassword: (repoId: string) => `repo:${repoId}:password`,
+  /** Secret environment restic needs for a repository (JSON object, e.g. AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY of an S3 repository). */
+  repoSecretEnv: (repoId: string) => `repo:${repoId}:secret-env`,
   /** The SSH private key (OpenSSH or PEM text) the console logs in to a host with. */
   hostPrivateKey: (hostId: string) => `host:${hostId}:ssh-key`,
   /** The passphrase of that key, when it has one. */

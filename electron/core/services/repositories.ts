@@ -48,12 +48,16 @@ export class RepositoryService {
     if (password === undefined) {
       throw new ConsoleError('REPO_WRONG_PASSWORD', `No password is stored for repository "${record.name}". Set it first.`);
     }
+    // S3 keys (for example an onboarded business's maintenance key) travel as secret environment.
+    const secretEnvJson = await this.options.secrets.get(secretNames.repoSecretEnv(repoId));
+    const secretEnv = secretEnvJson === undefined ? undefined : (JSON.parse(secretEnvJson) as Record<string, string>);
     return new Restic({
       runner: await this.options.runnerFor(record.hostId),
       binary: await this.options.resticBinaryFor(record.hostId),
       repository: record.location,
       password,
       env: { ...(record.hostId === LOCAL_HOST_ID ? { RESTIC_CACHE_DIR: this.options.cacheDir } : {}), ...record.env },
+      ...(secretEnv ? { secretEnv } : {}),
     });
   }
 }

@@ -271,6 +271,13 @@ export class Repositories {
       );
     this.db.prepare('DELETE FROM repositories WHERE id = ?').run(id);
     await this.secrets.delete(secretNames.repoPassword(id));
+    await this.secrets.delete(secretNames.repoSecretEnv(id));
+  }
+
+  /** Secret environment restic needs for this repository (S3 keys); kept in the secret store only. */
+  async setSecretEnv(id: string, env: Record<string, string>): Promise<void> {
+    this.row(id);
+    await this.secrets.set(secretNames.repoSecretEnv(id), JSON.stringify(env));
   }
 
   async setPassword(id: string, password: string): Promise<RepositoryRecord> {
