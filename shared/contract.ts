@@ -47,7 +47,7 @@ import { ById, CommandLine, JobStartedSchema, method, NoInput, SnapshotIdInput }
 import { restoreMethods } from './restore';
 import { minioMethods } from './minio';
 import { runnerMethods } from './runner';
-import { alertMethods } from './alerts';
+import { alertMethods, AlertFiredSchema } from './alerts';
 import { onboardingMethods } from './onboarding';
 
 export type { MethodSpec } from './method';
@@ -452,6 +452,8 @@ export const events = {
   'jobs.changed': z.object({ type: z.enum(['created', 'updated']), job: JobRecordSchema }),
   /** New log lines of a job. */
   'jobs.log': z.object({ jobId: z.string(), lines: z.array(JobLogLineSchema) }),
+  /** Alerts went out for a business (one per business per daily check): the desktop build shows a notification. */
+  'alerts.fired': AlertFiredSchema,
 } as const;
 
 export type Events = typeof events;
