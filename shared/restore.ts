@@ -176,7 +176,18 @@ export const DrillScheduleSchema = z.object({
   scratchPath: AbsolutePath,
   /** How many files the sample holds. */
   sampleFiles: z.number().int().min(1).max(10_000),
+  /** One repository of the business; absent = each of its repositories in turn. */
+  repoId: IdSchema.optional(),
+  /** Only snapshots made by this host name (restic --host); absent = the repository's latest. */
+  snapshotHost: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[^\p{Cc},]*$/u, 'a host name without control characters or commas')
+    .optional(),
   nextRunAt: z.string().optional(),
+  /** When the console last started this schedule's drills. */
+  lastRunAt: z.string().optional(),
 });
 export type DrillSchedule = z.infer<typeof DrillScheduleSchema>;
 
@@ -194,12 +205,26 @@ export const DrillResultSchema = z.object({
   bytesChecked: z.number(),
   mismatches: z.array(z.object({ path: z.string(), reason: z.string() })),
   reason: z.string().optional(),
+  /** Names as they were when the drill ran (history survives a removed host or repository). */
+  repoName: z.string().optional(),
+  hostName: z.string().optional(),
+  businessName: z.string().optional(),
+  /** 'schedule' when the console's timer started it. */
+  trigger: z.enum(['manual', 'schedule']).optional(),
+  scratchPath: z.string().optional(),
+  sampleFiles: z.number().int().optional(),
+  /** Regular files in the snapshot the sample was drawn from. */
+  filesInSnapshot: z.number().int().optional(),
+  snapshotTime: z.string().optional(),
+  /** The equivalent restic commands, secrets masked. */
+  commands: z.array(CommandLine).optional(),
 });
 export type DrillResult = z.infer<typeof DrillResultSchema>;
 
 export const restoreMethods = {
   'restore.capabilities': method({
-    summary: "What the target host's restic supports for a restore (dry run, overwrite policies, delete, verify), with reasons.",
+    summary:
+      "What the target host's restic supports for a restore (dry run, overwrite policies, delete, verify), with reasons.",
     input: z.object({ hostId: IdSchema }).strict(),
     output: RestoreCapabilitiesSchema,
   }),
@@ -222,30 +247,40 @@ export const restoreMethods = {
   }),
   'restore.list': method({
     summary: 'Restores, newest first (active only: the ones to re-attach to).',
-    input: z.object({ active: z.boolean().optional(), limit: z.number().int().min(1).max(1000).default(50) }).strict(),
+    input: z
+      .object({ active: z.boolean().optional(), limit: z.number().int().min(1).max(1000).default(50) })
+      .strict(),
     output: z.array(RestoreRecordSchema),
   }),
   'restore.undo': method({
-    summary: "Undo an in-place restore by restoring its safety snapshot in place (type the host name to confirm).",
+    summary:
+      'Undo an in-place restore by restoring its safety snapshot in place (type the host name to confirm).',
     input: z.object({ id: z.string().max(128), confirm: ConfirmInput }).strict(),
     output: z.object({ restoreId: z.string(), jobId: z.string(), commands: z.array(CommandLine) }),
   }),
   'drills.run': method({
     summary:
-      "Restore drill now: a sample of the latest snapshot into a scratch folder on a host, content hashes compared with the snapshot, then cleaned up.",
+      'Restore drill now: a sample of the latest snapshot into a scratch folder on a host, content hashes compared with the snapshot, then cleaned up.',
     input: z
       .object({
         repoId: IdSchema,
         hostId: IdSchema,
         scratchPath: AbsolutePath,
         sampleFiles: z.number().int().min(1).max(10_000).default(20),
+        snapshotHost: DrillScheduleSchema.shape.snapshotHost,
       })
       .strict(),
     output: z.object({ drillId: z.string(), jobId: z.string() }),
   }),
   'drills.list': method({
     summary: 'Past restore drills, newest first.',
-    input: z.object({ businessId: IdSchema.optional(), limit: z.number().int().min(1).max(1000).default(50) }).strict(),
+    input: z
+      .object({
+        businessId: IdSchema.optional(),
+        repoId: IdSchema.optional(),
+        limit: z.number().int().min(1).max(1000).default(50),
+      })
+      .strict(),
     output: z.array(DrillResultSchema),
   }),
   'drills.schedules': method({
@@ -255,7 +290,7 @@ export const restoreMethods = {
   }),
   'drills.setSchedule': method({
     summary: "Set a business's restore drill schedule (kept and run by the console).",
-    input: DrillScheduleSchema.omit({ nextRunAt: true }).strict(),
+    input: DrillScheduleSchema.omit({ nextRunAt: true, lastRunAt: true }).strict(),
     output: DrillScheduleSchema,
   }),
 } as const;
