@@ -85,7 +85,7 @@ for (const restic of resticBinaries()) {
       expect(listed.status).toBe(200);
       const { snapshots, command } = value<{ snapshots: { id: string }[]; command: string }>(listed.body);
       expect(snapshots.length).toBeGreaterThan(1);
-      expect(command).toMatch(/restic snapshots --json$/);
+      expect(command).toMatch(/restic snapshots --json --no-lock$/);
       expect(command).not.toMatch(/RESTIC_PASSWORD=(?!\*\*\*)/);
       const ls = await post(s().origin, s().token, 'snapshots.ls', {
         repoId,

@@ -22,9 +22,10 @@ export class SnapshotService {
     signal?: AbortSignal,
   ): Promise<MethodOutput<'snapshots.list'>> {
     const restic = await this.repos.restic(input.repoId);
-    const snapshots = await restic.snapshots({ signal });
+    // --no-lock: listing reads only, and must work while check or prune holds the exclusive lock.
+    const snapshots = await restic.snapshots({ signal, noLock: true });
     snapshots.sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
-    return { snapshots, command: restic.commandLine(['snapshots', '--json']) };
+    return { snapshots, command: restic.commandLine(['snapshots', '--json', '--no-lock']) };
   }
 
   /**
