@@ -380,7 +380,7 @@ export function repoMaintenanceHandlers(ctx: CoreContext): Pick<Handlers, Mainte
               'info',
             );
           if (prune) {
-            changed(id);
+            // No invalidate here: clients refresh once, when the whole job ends (submit's `changes`).
             job.progress({ message: 'pruning' });
             const summary = await restic.prune({
               signal: job.signal,
