@@ -11,6 +11,7 @@ import { AuditLog } from './audit/audit-log';
 import type { CoreContext } from './context';
 import type { Core } from './core';
 import { ensureDemoFleet } from './demo/demo-fleet';
+import { drillServiceFor, type DrillServiceOptions } from './drills/service';
 import { FleetRunners } from './ssh/fleet-runners';
 import { fleetHandlers } from './handlers/fleet';
 import { hostRemoteHandlers } from './handlers/hosts-remote';
@@ -51,6 +52,8 @@ export interface CoreOptions {
   log?: (message: string) => void;
   /** Problems the shell found before the core started (e.g. no OS keyring); shown in the UI's banner. */
   startupIssues?: ErrorBody[];
+  /** Restore drills: how often the schedule is looked at, and test hooks. */
+  drills?: DrillServiceOptions;
 }
 
 function toErrorBody(error: unknown): ErrorBody {
@@ -144,6 +147,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...onboardingHandlers(ctx),
   };
 
+  // The console keeps the restore drill schedules: due drills start while it runs.
+  const drills = drillServiceFor(ctx, options.drills);
+  drills.start();
+
   const dispatch = createDispatcher(handlers, {
     onInternalError: (method, error) => log(`internal error in ${method}: ${error instanceof Error ? error.stack : String(error)}`),
   });
@@ -152,6 +159,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dispatch,
     events,
     close: async () => {
+      await drills.stop();
       await jobs.close();
       await runners.close();
       store.close();

@@ -27,6 +27,7 @@ import type { Plan } from '../store/plans';
 import type { RepositoryRecord } from '../store/repositories';
 import type { HostRecord } from '../store/hosts';
 import { runCommand, withDeadline } from './exec';
+import { repositoryDrillVerdict } from './items/drill';
 import { freshnessVerdict } from './items/freshness';
 import { probeHost, type HostProbe } from './items/host';
 import { lockVerdict, noLocksVerdict, ownerCandidates, pidProbeArgv, type PidState } from './items/locks';
@@ -280,6 +281,11 @@ export async function runDailyCheck(
     const items: CheckItem[] = [
       { ...repoSubject, item: 'verified', ...verified, data: { ...repoData, ...verified.data } },
     ];
+    // A business's repository: when a restore drill last proved it restores (drill history, no host needed).
+    if (repo.businessId !== null) {
+      const drill = repositoryDrillVerdict(deps.store.db, repo.id, repo.businessId, now());
+      items.push({ ...repoSubject, item: 'drill', ...drill, data: { ...repoData, ...drill.data } });
+    }
 
     const probe = await probes.get(repo.hostId);
     if (!probe?.reachable) {

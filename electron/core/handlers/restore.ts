@@ -1,6 +1,7 @@
 /** The restore wizard and restore drills (issue 5). */
 import { ConsoleError, type restoreMethods } from '../../../shared';
 import type { CoreContext } from '../context';
+import { drillHandlers } from '../drills/handlers';
 import type { Handlers } from '../rpc/dispatcher';
 
 export function restoreHandlers(ctx: CoreContext): Pick<Handlers, keyof typeof restoreMethods> {
@@ -8,6 +9,7 @@ export function restoreHandlers(ctx: CoreContext): Pick<Handlers, keyof typeof r
   const notYet = (): never => {
     throw new ConsoleError('INTERNAL', 'restore is being built');
   };
+  const drills = drillHandlers(ctx);
   return {
     'restore.capabilities': notYet,
     'restore.preview': notYet,
@@ -15,9 +17,9 @@ export function restoreHandlers(ctx: CoreContext): Pick<Handlers, keyof typeof r
     'restore.get': notYet,
     'restore.list': notYet,
     'restore.undo': notYet,
-    'drills.run': notYet,
-    'drills.list': notYet,
-    'drills.schedules': notYet,
-    'drills.setSchedule': notYet,
+    'drills.run': drills['drills.run'],
+    'drills.list': drills['drills.list'],
+    'drills.schedules': drills['drills.schedules'],
+    'drills.setSchedule': drills['drills.setSchedule'],
   };
 }

@@ -2,7 +2,7 @@
 import type { CheckStatus } from '../../../../shared';
 
 /** The kinds of item the daily check writes, one module each under items/. */
-export const ITEM_KINDS = ['reachable', 'restic', 'leftover', 'repository', 'locks', 'freshness', 'verified'] as const;
+export const ITEM_KINDS = ['reachable', 'restic', 'leftover', 'repository', 'locks', 'freshness', 'verified', 'drill'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
 export interface CheckItem {
