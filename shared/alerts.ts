@@ -16,7 +16,13 @@ export const AlertChannelKindSchema = z.enum(['webhook', 'dingtalk', 'slack', 'e
 export type AlertChannelKind = z.infer<typeof AlertChannelKindSchema>;
 
 /** What an alert is about. `test` is the "send test" button. */
-export const AlertEventKindSchema = z.enum(['backup-failed', 'backup-stale', 'check-failed', 'drill-failed', 'test']);
+export const AlertEventKindSchema = z.enum([
+  'backup-failed',
+  'backup-stale',
+  'check-failed',
+  'drill-failed',
+  'test',
+]);
 export type AlertEventKind = z.infer<typeof AlertEventKindSchema>;
 
 export const SmtpTlsModeSchema = z.enum([
@@ -180,17 +186,20 @@ export type AlertFired = z.infer<typeof AlertFiredSchema>;
 
 export const alertMethods = {
   'alerts.channels': method({
-    summary: 'Alert channels (webhook, DingTalk, Slack-compatible, e-mail), optionally for one business, with their last delivery.',
+    summary:
+      'Alert channels (webhook, DingTalk, Slack-compatible, e-mail), optionally for one business, with their last delivery.',
     input: z.object({ businessId: IdSchema.optional() }).strict(),
     output: z.array(AlertChannelSchema),
   }),
   'alerts.channelAdd': method({
-    summary: "Add a business's alert channel; its URL, signing secret or SMTP password go to the secret store.",
+    summary:
+      "Add a business's alert channel; its URL, signing secret or SMTP password go to the secret store.",
     input: AlertChannelInputSchema,
     output: AlertChannelSchema,
   }),
   'alerts.channelUpdate': method({
-    summary: 'Change an alert channel; secrets left out are kept, `clear` removes the signing secret or SMTP password.',
+    summary:
+      'Change an alert channel; secrets left out are kept, `clear` removes the signing secret or SMTP password.',
     input: z
       .object({
         id: IdSchema,
@@ -210,7 +219,8 @@ export const alertMethods = {
     output: z.object({}),
   }),
   'alerts.test': method({
-    summary: 'Send a test alert through a channel now: the delivery result with the HTTP status or SMTP reply.',
+    summary:
+      'Send a test alert through a channel now: the delivery result with the HTTP status or SMTP reply.',
     input: z.object({ id: IdSchema }).strict(),
     output: AlertDeliverySchema,
   }),

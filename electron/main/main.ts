@@ -6,6 +6,7 @@
 import path from 'node:path';
 import {
   BrowserWindow,
+  Notification,
   app,
   ipcMain,
   protocol,
@@ -16,6 +17,8 @@ import {
 } from 'electron';
 import { createCore } from '../core/app';
 import type { Core } from '../core/core';
+import type { AlertFired } from '../../shared';
+import { AlertNotifier } from './alert-notifications';
 import { createAppProtocolHandler } from './app-protocol';
 import { bindCalls, forwardEvents } from './ipc';
 import { SafeStorageSecretStore, chooseSecretBackend } from './safe-storage-secrets';
@@ -119,6 +122,22 @@ async function start(): Promise<void> {
     isOwnWebContents: (sender) => ownWindows.has(sender as WebContents),
   });
   createWindow(core);
+  // Desktop notifications for alerts the console fired (wording and batching in alert-notifications.ts).
+  const notifier = new AlertNotifier(({ title, body }) => {
+    if (!Notification.isSupported()) return;
+    const notification = new Notification({ title, body });
+    notification.on('click', () => {
+      const win = BrowserWindow.getAllWindows()[0];
+      if (win) {
+        if (win.isMinimized()) win.restore();
+        win.focus();
+      }
+    });
+    notification.show();
+  });
+  core.events.subscribe((message) => {
+    if (message.event === 'alerts.fired') notifier.push(message.payload as AlertFired);
+  });
 }
 
 if (!app.requestSingleInstanceLock()) {

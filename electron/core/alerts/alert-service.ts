@@ -30,7 +30,13 @@ export type AlertServiceContext = Pick<
 export interface AlertServiceOptions extends FiringOptions, DeliverOptions {}
 
 const URL_KINDS = new Set(['webhook', 'dingtalk', 'slack']);
-const SEVERITY_ORDER: AlertEventKind[] = ['backup-failed', 'backup-stale', 'drill-failed', 'check-failed', 'test'];
+const SEVERITY_ORDER: AlertEventKind[] = [
+  'backup-failed',
+  'backup-stale',
+  'drill-failed',
+  'check-failed',
+  'test',
+];
 
 export function destinationOf(settings: AlertChannelSettings, url: string | undefined): string {
   if (settings.kind === 'email') return `smtp ${settings.host}:${settings.port} → ${settings.to.join(', ')}`;
@@ -122,7 +128,10 @@ export class AlertService {
     if (URL_KINDS.has(settings.kind) && !secrets.url)
       throw new ConsoleError('BAD_REQUEST', 'This channel needs the URL to post to.');
     if (settings.kind === 'email' && settings.user && !secrets.password)
-      throw new ConsoleError('BAD_REQUEST', 'An SMTP user needs its password (leave the user empty for no login).');
+      throw new ConsoleError(
+        'BAD_REQUEST',
+        'An SMTP user needs its password (leave the user empty for no login).',
+      );
     const record = this.store.addChannel({
       businessId: input.businessId,
       name: input.name,
@@ -169,7 +178,10 @@ export class AlertService {
         (!(input.clear ?? []).includes('password') &&
           (await this.ctx.secrets.has(alertSecretNames.password(current.id))));
       if (!willHave)
-        throw new ConsoleError('BAD_REQUEST', 'An SMTP user needs its password (leave the user empty for no login).');
+        throw new ConsoleError(
+          'BAD_REQUEST',
+          'An SMTP user needs its password (leave the user empty for no login).',
+        );
     }
     const destination =
       settings.kind === 'email'
@@ -266,7 +278,9 @@ export class AlertService {
       result: outcome.result,
       ...(outcome.httpStatus !== undefined ? { httpStatus: outcome.httpStatus } : {}),
       ...(outcome.reply !== undefined ? { reply: redactor.redact(outcome.reply) } : {}),
-      ...(outcome.error ? { error: { code: outcome.error.code, message: redactor.redact(outcome.error.message) } } : {}),
+      ...(outcome.error
+        ? { error: { code: outcome.error.code, message: redactor.redact(outcome.error.message) } }
+        : {}),
       durationMs: outcome.durationMs,
     });
     if (delivery.result === 'failed')
@@ -298,8 +312,7 @@ export class AlertService {
       const job = (message.payload as { job: JobRecord }).job;
       if (job.kind !== DAILY_CHECK_JOB_KIND || job.status !== 'succeeded') return;
       const row = this.ctx.store.db.prepare('SELECT id FROM daily_checks WHERE job_id = ?').get(job.id) as
-        | { id: string }
-        | undefined;
+        { id: string } | undefined;
       if (row) void this.afterCheck(row.id);
     });
   }
@@ -311,7 +324,9 @@ export class AlertService {
     this.chain = this.chain
       .then(() => this.fireForCheck(checkId))
       .catch((error: unknown) => {
-        this.ctx.log(`alerts after daily check ${checkId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        this.ctx.log(
+          `alerts after daily check ${checkId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
       });
     return this.chain;
   }
@@ -405,7 +420,10 @@ export class AlertService {
     };
   }
 
-  private foldedMessage(businessName: string, folded: FiredItem[]): { summary: string; message: AlertMessage } {
+  private foldedMessage(
+    businessName: string,
+    folded: FiredItem[],
+  ): { summary: string; message: AlertMessage } {
     const kinds = [...new Set(folded.map((f) => EVENT_WORDS[f.event].toLowerCase()))].join(', ');
     const reason = `${folded.length} more items failing (${kinds}), not sent one by one; see the daily check's board.`;
     return {
@@ -427,5 +445,8 @@ function summaryOf(f: Pick<FiredItem, 'item' | 'event' | 'reminder'>): string {
   const where = [i.hostName, typeof i.data.planName === 'string' ? i.data.planName : undefined]
     .filter(Boolean)
     .join(' / ');
-  return `${f.reminder ? 'reminder: ' : ''}${EVENT_WORDS[f.event]}${where ? ` · ${where}` : ''}: ${i.reason}`.slice(0, 500);
+  return `${f.reminder ? 'reminder: ' : ''}${EVENT_WORDS[f.event]}${where ? ` · ${where}` : ''}: ${i.reason}`.slice(
+    0,
+    500,
+  );
 }

@@ -212,7 +212,8 @@ export class AlertStore {
     const taken = this.db
       .prepare('SELECT 1 FROM alert_channels WHERE business_id = ? AND lower(name) = lower(?)')
       .get(businessId, name);
-    if (taken) throw new ConsoleError('CONFLICT', `This business already has an alert channel named "${name}".`);
+    if (taken)
+      throw new ConsoleError('CONFLICT', `This business already has an alert channel named "${name}".`);
   }
 
   // ---- deliveries

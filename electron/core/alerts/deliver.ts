@@ -111,15 +111,27 @@ export async function postJson(
   const reply = oneLine(text);
   const base = { httpStatus: response.status, ...(reply ? { reply } : {}) };
   if (response.status < 200 || response.status > 299)
-    return failed(`${host} answered HTTP ${response.status}${reply ? `: ${reply.slice(0, 120)}` : ''}`, started, base);
+    return failed(
+      `${host} answered HTTP ${response.status}${reply ? `: ${reply.slice(0, 120)}` : ''}`,
+      started,
+      base,
+    );
   if (options.dingtalk) {
     // DingTalk answers 200 with {"errcode":310000,"errmsg":"sign not match"} when it refuses.
     try {
       const parsed = JSON.parse(text) as { errcode?: unknown; errmsg?: unknown };
       if (typeof parsed.errcode === 'number' && parsed.errcode !== 0)
-        return failed(`DingTalk refused the message: ${String(parsed.errmsg)} (errcode ${parsed.errcode})`, started, base);
+        return failed(
+          `DingTalk refused the message: ${String(parsed.errmsg)} (errcode ${parsed.errcode})`,
+          started,
+          base,
+        );
     } catch {
-      return failed(`${host} answered HTTP ${response.status} but not with DingTalk's JSON reply`, started, base);
+      return failed(
+        `${host} answered HTTP ${response.status} but not with DingTalk's JSON reply`,
+        started,
+        base,
+      );
     }
   }
   return { result: 'delivered', ...base, durationMs: Date.now() - started };
@@ -166,7 +178,8 @@ export async function sendEmail(
     const where = `${settings.host}:${settings.port}`;
     let words: string;
     if (e.code === 'EAUTH') words = `the SMTP server ${where} refused the login`;
-    else if (e.code === 'ETIMEDOUT') words = `the SMTP server ${where} did not answer within ${Math.round(timeoutMs / 1000)} s`;
+    else if (e.code === 'ETIMEDOUT')
+      words = `the SMTP server ${where} did not answer within ${Math.round(timeoutMs / 1000)} s`;
     else if (e.code === 'ECONNECTION' || e.code === 'ESOCKET')
       words = `could not talk to the SMTP server ${where}: ${causeWords(error)}`;
     else if (e.code === 'EENVELOPE') words = `the SMTP server ${where} refused the sender or recipients`;
@@ -195,7 +208,9 @@ export async function deliver(
     case 'slack':
       return postJson(secrets.url, slackPayload(message), timeout);
     case 'dingtalk': {
-      const url = secrets.signSecret ? dingtalkSignedUrl(secrets.url, secrets.signSecret, now()) : secrets.url;
+      const url = secrets.signSecret
+        ? dingtalkSignedUrl(secrets.url, secrets.signSecret, now())
+        : secrets.url;
       const body = dingtalkPayload(message, {
         msgtype: settings.msgtype,
         atMobiles: settings.atMobiles,

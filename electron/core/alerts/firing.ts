@@ -101,7 +101,8 @@ export function decideAlerts(
     for (const businessId of owners) {
       const key = `${businessId}\u0000${subject}`;
       const seen = current.get(key);
-      if (!seen || SEVERITY[item.status] > SEVERITY[seen.item.status]) current.set(key, { businessId, subject, item });
+      if (!seen || SEVERITY[item.status] > SEVERITY[seen.item.status])
+        current.set(key, { businessId, subject, item });
     }
   }
 
@@ -111,7 +112,14 @@ export function decideAlerts(
     const prev = before.get(key);
     const businessName = businesses.get(businessId) ?? item.businessName ?? businessId;
     if (item.status !== 'failing') {
-      states.push({ businessId, subject, status: item.status, failingSince: null, lastAlertedAt: null, lastCheckId: checkId });
+      states.push({
+        businessId,
+        subject,
+        status: item.status,
+        failingSince: null,
+        lastAlertedAt: null,
+        lastCheckId: checkId,
+      });
       continue;
     }
     const wasFailing = prev?.status === 'failing';
@@ -124,7 +132,15 @@ export function decideAlerts(
       lastAlertedAt: due ? now : (prev?.lastAlertedAt ?? null),
       lastCheckId: checkId,
     });
-    if (due) toFire.push({ businessId, businessName, event: eventKindFor(item), subject, item, reminder: wasFailing });
+    if (due)
+      toFire.push({
+        businessId,
+        businessName,
+        event: eventKindFor(item),
+        subject,
+        item,
+        reminder: wasFailing,
+      });
   }
 
   const fire: FiringDecision['fire'] = new Map();

@@ -34,7 +34,9 @@ function run(items: DailyCheckItem[], previous: AlertStateRow[], now: number, re
 }
 
 function fired(d: ReturnType<typeof run>): string[] {
-  return [...d.fire.values()].flatMap((e) => e.items.map((f) => `${f.businessId}:${f.event}${f.reminder ? ':reminder' : ''}`));
+  return [...d.fire.values()].flatMap((e) =>
+    e.items.map((f) => `${f.businessId}:${f.event}${f.reminder ? ':reminder' : ''}`),
+  );
 }
 
 describe('which items alert', () => {
@@ -60,11 +62,21 @@ describe('which items alert', () => {
     expect(fired(ok)).toEqual([]);
     const warn = run([item({ status: 'warning' })], ok.states, t0 + 2 * H);
     expect(fired(warn)).toEqual([]);
-    expect(fired(run([item({ status: 'failing' })], warn.states, t0 + 3 * H))).toEqual(['biz-a:backup-stale']);
+    expect(fired(run([item({ status: 'failing' })], warn.states, t0 + 3 * H))).toEqual([
+      'biz-a:backup-stale',
+    ]);
   });
 
   it('host items go to every business using the host; lock items of one repository are one subject', () => {
-    const host = item({ status: 'failing', businessId: null, businessName: null, item: 'reachable', planId: null, repositoryId: null, data: {} });
+    const host = item({
+      status: 'failing',
+      businessId: null,
+      businessName: null,
+      item: 'reachable',
+      planId: null,
+      repositoryId: null,
+      data: {},
+    });
     const locks = [
       item({ status: 'ok', item: 'locks', planId: null, data: {} }),
       item({ status: 'failing', item: 'locks', planId: null, data: {} }),

@@ -40,7 +40,14 @@ describe('generic JSON payload', () => {
       at: '2026-11-21T06:00:00.000Z',
       console: 'restic-fleet-console 1.0.0 on ops',
     });
-    const bare = genericPayload({ event: 'test', business: 'B', status: 'ok', reason: 'r', at: 'x', console: 'c' });
+    const bare = genericPayload({
+      event: 'test',
+      business: 'B',
+      status: 'ok',
+      reason: 'r',
+      at: 'x',
+      console: 'c',
+    });
     expect(Object.keys(bare).sort()).toEqual(['at', 'business', 'console', 'event', 'reason', 'status']);
     expect(genericPayload({ ...failing, reminder: true }).reminder).toBe(true);
   });
@@ -73,7 +80,9 @@ describe('DingTalk payload', () => {
     const ts = 1_763_700_000_000;
     const expected = createHmac('sha256', secret).update(`${ts}\n${secret}`).digest('base64');
     expect(dingtalkSign(secret, ts)).toBe(expected);
-    const url = new URL(dingtalkSignedUrl('https://oapi.dingtalk.com/robot/send?access_token=abc', secret, ts));
+    const url = new URL(
+      dingtalkSignedUrl('https://oapi.dingtalk.com/robot/send?access_token=abc', secret, ts),
+    );
     expect(url.searchParams.get('access_token')).toBe('abc');
     expect(url.searchParams.get('timestamp')).toBe(String(ts));
     expect(url.searchParams.get('sign')).toBe(expected);
