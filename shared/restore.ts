@@ -141,6 +141,11 @@ export const RestoreRecordSchema = z.object({
   finishedAt: z.string().optional(),
   /** The snapshot taken of the target paths before an in-place restore (tag `rfc-safety`). */
   safetySnapshotId: z.string().optional(),
+  /**
+   * In-place restores: the target paths an undo puts back (each selected path, or the
+   * highest of its folders that did not exist before the restore).
+   */
+  affectedPaths: z.array(z.string()).optional(),
   /** Set on an undo: the restore it reverses. */
   undoOf: z.string().optional(),
   /** Set once an undo has been started for this restore. */
