@@ -29,6 +29,7 @@ import type { HostRecord } from '../store/hosts';
 import { runCommand, withDeadline } from './exec';
 import { repositoryDrillVerdict } from './items/drill';
 import { freshnessVerdict } from './items/freshness';
+import { runnerVerdicts } from './items/runner';
 import { probeHost, type HostProbe } from './items/host';
 import { lockVerdict, noLocksVerdict, ownerCandidates, pidProbeArgv, type PidState } from './items/locks';
 import { repositoryErrorWords, repositoryVerdict } from './items/repository';
@@ -394,6 +395,29 @@ export async function runDailyCheck(
       const names = [planHost?.name ?? plan.hostId, ...(osHostname ? [osHostname] : [])];
       const v = freshnessVerdict(plan, names, snapshots.value, now());
       items.push(planItem(plan, v.status, v.reason, v.data));
+      // The host-side runner's status files, cross-checked against these snapshots (items/runner.ts).
+      const runner = await runnerVerdicts(
+        {
+          store: deps.store,
+          runners: deps.runners,
+          onHost: (hostId, work) => withDeadline(signal, timeoutMs, (s) => fan.run(hostId, () => work(s), s)),
+          now: now(),
+        },
+        plan,
+        planHost?.name ?? plan.hostId,
+        snapshots.value,
+      );
+      if (runner) {
+        items.push({
+          ...planItem(plan, runner.runner.status, runner.runner.reason, runner.runner.data),
+          item: 'runner',
+        });
+        if (runner.offsite)
+          items.push({
+            ...planItem(plan, runner.offsite.status, runner.offsite.reason, runner.offsite.data),
+            item: 'offsite',
+          });
+      }
     }
     record(items);
   };

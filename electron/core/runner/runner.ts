@@ -24,6 +24,7 @@ import {
 } from '../../../shared';
 import type { CoreContext } from '../context';
 import { ProgramNotFoundError, type ProcessRunner } from '../exec/process';
+import type { RunnerRegistry } from '../exec/runners';
 import { secretNames } from '../secrets/secret-store';
 import {
   cronLine,
@@ -43,14 +44,19 @@ import {
 } from './cron';
 import { CONTROL_SCRIPT, RUNNER_SCRIPT } from './embedded-scripts';
 import { DEFAULT_CRON, RunnerStore, runnerSecretNames, type RunnerSettings } from './runner-store';
-import { judgeRunner, parseStatusReport } from './status';
+import { judgeRunner, parseStatusReport, type HostRunnerReport } from './status';
 
 export { DEFAULT_CRON, RunnerStore, runnerSecretNames } from './runner-store';
 export { cronToOnCalendar, parseCron } from './cron';
 export type { SchedulePreview } from './cron';
 
 /** What the runner functions need from the core (a CoreContext has it all). */
-export type RunnerDeps = Pick<CoreContext, 'store' | 'runners' | 'secrets' | 'resticBinaryFor'>;
+export interface RunnerDeps {
+  store: CoreContext['store'];
+  runners: Pick<RunnerRegistry, 'runnerFor'>;
+  secrets: CoreContext['secrets'];
+  resticBinaryFor: CoreContext['resticBinaryFor'];
+}
 
 export interface RunnerCall {
   planId: string;
@@ -336,22 +342,35 @@ export async function uninstallRunner(
   return { planId: call.planId, removed: true };
 }
 
-/** The runner's state as the host reports it; with `snapshots`, the last run is cross-checked against them. */
-export async function runnerStatus(
-  deps: RunnerDeps,
-  call: RunnerCall & { snapshots?: readonly Snapshot[]; now?: number },
-): Promise<RunnerStatus> {
-  const { plan, hostName, hostId, settings, runner } = await planContext(deps, call.planId);
+/** What the host says about a plan's runner (files, schedule, status files); needs only the store and the runners. */
+export async function readRunnerReport(
+  deps: Pick<RunnerDeps, 'store' | 'runners'>,
+  call: RunnerCall,
+): Promise<HostRunnerReport> {
+  const plan = deps.store.plans.get(call.planId);
+  const host = await deps.store.hosts.get(plan.hostId);
+  const runner = await deps.runners.runnerFor(host.id);
   const res = await control(runner, 'status', call.planId, call.signal ? { signal: call.signal } : {});
   if (res.code !== 0)
     throw new ConsoleError(
       'INTERNAL',
-      `Reading the runner's status on ${hostName} failed: ${lastLine(res.stderr) || `exit ${res.code}`}`,
+      `Reading the runner's status on ${host.name} failed: ${lastLine(res.stderr) || `exit ${res.code}`}`,
     );
-  const report = parseStatusReport(res.stdout);
+  return parseStatusReport(res.stdout);
+}
+
+/** The runner's state as the host reports it; with `snapshots`, the last run is cross-checked against them. */
+export async function runnerStatus(
+  deps: Pick<RunnerDeps, 'store' | 'runners'>,
+  call: RunnerCall & { snapshots?: readonly Snapshot[]; now?: number },
+): Promise<RunnerStatus> {
+  const plan = deps.store.plans.get(call.planId);
+  const host = await deps.store.hosts.get(plan.hostId);
+  const settings = runnerStore(deps).get(call.planId);
+  const report = await readRunnerReport(deps, call);
   const judged = judgeRunner(report, {
     planId: plan.id,
-    hostName,
+    hostName: host.name,
     freshnessHours: plan.effectiveFreshnessHours,
     installed: settings.install !== null,
     now: call.now ?? Date.now(),
@@ -359,7 +378,7 @@ export async function runnerStatus(
   });
   return {
     planId: plan.id,
-    hostId,
+    hostId: host.id,
     install: settings.install,
     onHost: report.onHost,
     last: report.last,

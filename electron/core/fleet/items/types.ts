@@ -2,7 +2,18 @@
 import type { CheckStatus } from '../../../../shared';
 
 /** The kinds of item the daily check writes, one module each under items/. */
-export const ITEM_KINDS = ['reachable', 'restic', 'leftover', 'repository', 'locks', 'freshness', 'verified', 'drill'] as const;
+export const ITEM_KINDS = [
+  'reachable',
+  'restic',
+  'leftover',
+  'repository',
+  'locks',
+  'freshness',
+  'verified',
+  'drill',
+  'runner',
+  'offsite',
+] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
 export interface CheckItem {
