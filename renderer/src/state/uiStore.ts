@@ -74,6 +74,13 @@ export const EMPTY_AUDIT_FILTERS: AuditFilters = {
   from: '',
   to: '',
 };
+/** What "Restore…" on a snapshot (or on ticked files in it) hands to the restore wizard. */
+export interface RestoreSeed {
+  repoId: string;
+  snapshotId: string;
+  /** Paths in the snapshot; empty: the whole snapshot. */
+  paths: string[];
+}
 export type ThemeChoice = 'light' | 'dark' | 'auto';
 export type Language = 'en' | 'zh-CN';
 
@@ -100,7 +107,12 @@ export interface UiState {
   /** The job whose detail drawer is open. */
   openJobId: string | null;
   auditFilters: AuditFilters;
+  /** Set by "Restore…" elsewhere; the restore wizard takes it (and clears it) when it opens. */
+  restoreSeed: RestoreSeed | null;
   setScreen(screen: Screen): void;
+  /** Open the restore wizard on a snapshot (and files in it). */
+  startRestore(seed: RestoreSeed): void;
+  takeRestoreSeed(): RestoreSeed | null;
   selectCheck(checkId: string | null): void;
   setDailyCheckJob(jobId: string | null): void;
   setCheckTab(tab: CheckTab): void;
@@ -126,7 +138,7 @@ export interface UiState {
 
 export const useUiStore = create<UiState>()(
   persist(
-    (set) => ({
+    (set, get) => ({
       screen: 'repositories',
       selectedRepoId: null,
       selectedSnapshotId: null,
@@ -144,7 +156,14 @@ export const useUiStore = create<UiState>()(
       jobFilters: EMPTY_JOB_FILTERS,
       openJobId: null,
       auditFilters: EMPTY_AUDIT_FILTERS,
+      restoreSeed: null,
       setScreen: (screen) => set({ screen }),
+      startRestore: (restoreSeed) => set({ restoreSeed, screen: 'restore' }),
+      takeRestoreSeed: () => {
+        const seed = get().restoreSeed;
+        if (seed) set({ restoreSeed: null });
+        return seed;
+      },
       selectCheck: (selectedCheckId) => set({ selectedCheckId }),
       setDailyCheckJob: (dailyCheckJobId) => set({ dailyCheckJobId }),
       setCheckTab: (checkTab) => set({ checkTab }),
