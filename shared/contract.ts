@@ -278,6 +278,28 @@ export const methods = {
     }),
   }),
 
+  'snapshots.diffStream': method({
+    summary:
+      'The same diff, streamed: changes arrive as snapshots.diffChunk events (by streamId) while restic runs; the reply ends it with the count and statistics. Abort the call to stop restic.',
+    input: z
+      .object({
+        repoId: IdSchema,
+        from: z.string().regex(/^[0-9a-f]{4,64}$/),
+        to: z.string().regex(/^[0-9a-f]{4,64}$/),
+        limit: z.number().int().min(1).max(1_000_000).default(50_000),
+        /** Chosen by the caller, so it can tell its chunks from other diffs' before the reply. */
+        streamId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+      })
+      .strict(),
+    output: z.object({
+      /** Changes sent in chunks (at most limit): the caller has them all once it counted this many. */
+      count: z.number().int().min(0),
+      truncated: z.boolean(),
+      stats: DiffStatsSchema.optional(),
+      command: CommandLine,
+    }),
+  }),
+
   // ---- businesses
   'businesses.list': method({ summary: 'Businesses.', input: NoInput, output: z.array(BusinessSchema) }),
   'businesses.add': method({ summary: 'Add a business.', input: BusinessInputSchema, output: BusinessSchema }),
@@ -452,6 +474,12 @@ export const events = {
   'jobs.changed': z.object({ type: z.enum(['created', 'updated']), job: JobRecordSchema }),
   /** New log lines of a job. */
   'jobs.log': z.object({ jobId: z.string(), lines: z.array(JobLogLineSchema) }),
+  /** The next changes of a snapshots.diffStream, in restic's order (`seq` counts chunks from 0). */
+  'snapshots.diffChunk': z.object({
+    streamId: z.string(),
+    seq: z.number().int().min(0),
+    changes: z.array(DiffChangeSchema),
+  }),
   /** Alerts went out for a business (one per business per daily check): the desktop build shows a notification. */
   'alerts.fired': AlertFiredSchema,
 } as const;

@@ -4,7 +4,10 @@ import type { Handlers } from '../rpc/dispatcher';
 
 export function snapshotHandlers(
   ctx: CoreContext,
-): Pick<Handlers, 'app.info' | 'repos.list' | 'snapshots.list' | 'snapshots.ls' | 'snapshots.diff'> {
+): Pick<
+  Handlers,
+  'app.info' | 'repos.list' | 'snapshots.list' | 'snapshots.ls' | 'snapshots.diff' | 'snapshots.diffStream'
+> {
   return {
     'app.info': async () => ({
       version: ctx.version,
@@ -17,5 +20,7 @@ export function snapshotHandlers(
     'snapshots.list': (input, call) => ctx.snapshots.list(input, call.signal),
     'snapshots.ls': (input, call) => ctx.snapshots.ls(input, call.signal),
     'snapshots.diff': (input, call) => ctx.snapshots.diff(input, call.signal),
+    'snapshots.diffStream': (input, call) =>
+      ctx.snapshots.diffStream(input, (chunk) => ctx.events.emit('snapshots.diffChunk', chunk), call.signal),
   };
 }

@@ -1,5 +1,12 @@
 /** Snapshot listing, directory browsing and diffs for the contract's snapshots.* methods. */
-import type { FileVersion, MethodOutput, MethodParsedInput, Snapshot } from '../../../shared';
+import type {
+  DiffChange,
+  EventPayload,
+  FileVersion,
+  MethodOutput,
+  MethodParsedInput,
+  Snapshot,
+} from '../../../shared';
 import { exactPathPattern } from '../restic/maintenance';
 import { normalizeSnapshotDir } from '../restic/restic';
 import { SingleFlight } from '../util/single-flight';
@@ -152,4 +159,72 @@ export class SnapshotService {
     const result = await restic.diff(input.from, input.to, { limit: input.limit, signal });
     return { ...result, command: restic.commandLine(['diff', '--json', input.from, input.to]) };
   }
+
+  /**
+   * The diff handed out while restic prints it, so the first rows can be
+   * shown long before a large diff ends. Changes go to `emit` in chunks:
+   * the first as soon as restic's first block of output is parsed, then
+   * at most every DIFF_CHUNK_MS or DIFF_CHUNK_MAX changes, whichever comes
+   * first. Nothing is kept here: memory stays flat however large the diff.
+   */
+  async diffStream(
+    input: MethodParsedInput<'snapshots.diffStream'>,
+    emit: (chunk: DiffChunk) => void,
+    signal?: AbortSignal,
+  ): Promise<MethodOutput<'snapshots.diffStream'>> {
+    const restic = await this.repos.restic(input.repoId);
+    let batch: DiffChange[] = [];
+    let seq = 0;
+    let count = 0;
+    let truncated = false;
+    let timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+    const flush = () => {
+      if (timer !== undefined) {
+        clearTimeout(timer as NodeJS.Timeout);
+        clearImmediate(timer as NodeJS.Immediate);
+        timer = undefined;
+      }
+      if (batch.length === 0) return;
+      emit({ streamId: input.streamId, seq, changes: batch });
+      seq += 1;
+      batch = [];
+    };
+    try {
+      const result = await restic.diff(input.from, input.to, {
+        // Kept by the driver: none; every change comes through onChange.
+        limit: 0,
+        ...(signal ? { signal } : {}),
+        onChange: (change) => {
+          if (count >= input.limit) {
+            truncated = true;
+            return;
+          }
+          count += 1;
+          batch.push(change);
+          if (batch.length >= DIFF_CHUNK_MAX) flush();
+          // The first chunk leaves after the output block being parsed; later ones are paced.
+          else if (timer === undefined)
+            timer = seq === 0 ? setImmediate(flush) : setTimeout(flush, DIFF_CHUNK_MS);
+        },
+      });
+      flush();
+      return {
+        count,
+        truncated,
+        ...(result.stats ? { stats: result.stats } : {}),
+        command: restic.commandLine(['diff', '--json', input.from, input.to]),
+      };
+    } finally {
+      if (timer !== undefined) {
+        clearTimeout(timer as NodeJS.Timeout);
+        clearImmediate(timer as NodeJS.Immediate);
+      }
+    }
+  }
 }
+
+/** Changes per streamed chunk at most, and the longest a change waits to be sent. */
+export const DIFF_CHUNK_MAX = 5000;
+export const DIFF_CHUNK_MS = 100;
+
+export type DiffChunk = EventPayload<'snapshots.diffChunk'>;
