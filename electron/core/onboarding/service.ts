@@ -6,7 +6,9 @@
  */
 import {
   ConsoleError,
+  BusinessStepInputSchema,
   ONBOARDING_STEPS,
+  StepInputSchema,
   stepNumber,
   type BucketCheck,
   type BusinessStepInput,
@@ -16,6 +18,7 @@ import {
   type OnboardingSummary,
   type StepInput,
 } from '../../../shared';
+import type { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log';
 import type { JobManager } from '../jobs/job-manager';
 import type { OnboardingPorts } from './ports';
@@ -79,7 +82,8 @@ export class OnboardingService {
   }
 
   /** Step 1's input makes the record; nothing else changes until a step runs. */
-  start(input: BusinessStepInput): OnboardingDetail {
+  start(raw: BusinessStepInput): OnboardingDetail {
+    const input = parseOr(BusinessStepInputSchema, raw);
     const { businesses } = this.deps.core.store;
     if (input.existingBusinessId) businesses.get(input.existingBusinessId);
     const id = this.store.create(input.name, { business: input });
@@ -88,7 +92,8 @@ export class OnboardingService {
     return this.get(id);
   }
 
-  saveStep(id: string, data: StepInput): OnboardingDetail {
+  saveStep(id: string, raw: StepInput): OnboardingDetail {
+    const data = parseOr(StepInputSchema, raw);
     this.store.requireActive(id);
     this.requireIdle(id);
     const before = this.store.inputs(id)[data.step];
@@ -318,6 +323,18 @@ export class OnboardingService {
       return { bucket, valid: true, problems, taken: null, error: toBody(error) };
     }
   }
+}
+
+/** Direct callers (tests, other core modules) get the contract's validation too. */
+function parseOr<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConsoleError('BAD_REQUEST', `${issue?.path.join('.') || 'input'}: ${issue?.message ?? 'invalid'}`, {
+      issues: parsed.error.issues.slice(0, 5),
+    });
+  }
+  return parsed.data;
 }
 
 /** Steps whose input has no fields: saving them is not needed to run them. */
