@@ -278,7 +278,8 @@ export function parseIgnoringErrorLine(line: string): RestoreItemError | undefin
   const splits: number[] = [];
   for (let i = rest.indexOf(': '); i >= 0; i = rest.indexOf(': ', i + 1)) splits.push(i);
   if (splits.length === 0) return { item: '', message: rest };
-  const named = splits.find((i) => rest.slice(i + 2).includes(rest.slice(0, i)));
+  // The longest item the rest names again: "/a" is also a prefix of "/a: b".
+  const named = [...splits].reverse().find((i) => rest.slice(i + 2).includes(rest.slice(0, i)));
   const at = named ?? (splits[0] as number);
   return { item: rest.slice(0, at), message: rest.slice(at + 2) };
 }

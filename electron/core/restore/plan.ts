@@ -11,7 +11,7 @@ import { ConsoleError, type RestoreRequest, type Snapshot } from '../../../share
 import type { CoreContext } from '../context';
 import { LOCAL_HOST_ID, type RepoRecord } from '../inventory/inventory';
 import { normalizeSnapshotDir, Restic, type ResticVersion } from '../restic/restic';
-import { restoreFeatures, type RestoreFeatures } from '../restic/restore';
+import { listSnapshotTree, restoreFeatures, type RestoreFeatures } from '../restic/restore';
 import { secretNames } from '../secrets/secret-store';
 import { existingPaths } from './target-fs';
 
@@ -33,6 +33,13 @@ export interface RestorePlan {
   excluded: string[];
   /** --include values: the selection, or for an in-place restore of everything the snapshot's own paths (so --delete never reaches beyond them). */
   includes: string[];
+  /**
+   * --exclude values. restic refuses --include together with --exclude
+   * ("mutually exclusive", 0.14 and 0.19 alike), so unticked items inside a
+   * selection become includes of everything around them instead (see
+   * includesAround); --exclude is only used with no --include at all.
+   */
+  excludes: string[];
   /** Folder restic restores into ("/" in place); undefined for an archive. */
   restoreRoot: string | undefined;
   /** Where the selection lands on the target (its roots). */
@@ -149,15 +156,22 @@ export async function makePlan(ctx: CoreContext, request: RestoreRequest, signal
     });
     const dumpPath = selection.length === 1 ? (selection[0] as string) : commonAncestor(selection);
     const file = path.join(directory, archiveFileName(repo.name, snapshot, target.format, new Date()));
-    return { ...base, includes: selection, restoreRoot: undefined, targetRoots: [file], archive: { format: target.format, file, dumpPath } };
+    return { ...base, includes: selection, excludes: [], restoreRoot: undefined, targetRoots: [file], archive: { format: target.format, file, dumpPath } };
   }
 
   const restoreRoot = target.kind === 'original' ? '/' : normalizeSnapshotDir(target.path);
   const roots = selection.length ? selection : outermost(snapshot.paths.map(normalizeSnapshotDir));
-  const includes = selection.length ? selection : target.kind === 'original' ? roots : [];
+  let includes = selection.length ? selection : target.kind === 'original' ? roots : [];
+  let excludes = excluded;
+  if (includes.length && excluded.length) {
+    includes = await includesAround(restic, snapshot.id, includes, excluded, version, signal);
+    excludes = [];
+    if (includes.length === 0) throw new ConsoleError('BAD_REQUEST', 'Every selected item is unticked: there is nothing to restore.');
+  }
   return {
     ...base,
     includes,
+    excludes,
     restoreRoot,
     targetRoots: roots.map((r) => targetPathOf(restoreRoot, r)),
   };
@@ -187,4 +201,57 @@ export async function affectedPaths(
     }
   }
   return { existing: outermost(existing), affected: outermost(affected) };
+}
+
+/**
+ * The outermost paths under `roots` that contain nothing excluded: what
+ * --include must name to restore the roots minus the excluded items.
+ * Walks the snapshot's listing of the roots, descending only into folders
+ * that hold an excluded item.
+ */
+export async function includesAround(
+  restic: Restic,
+  snapshotId: string,
+  roots: readonly string[],
+  excluded: readonly string[],
+  version: ResticVersion,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const children = new Map<string, string[]>();
+  await listSnapshotTree(
+    restic,
+    snapshotId,
+    roots,
+    (e) => {
+      const i = e.path.lastIndexOf('/');
+      const parent = i <= 0 ? '/' : e.path.slice(0, i);
+      const list = children.get(parent);
+      if (list) list.push(e.path);
+      else children.set(parent, [e.path]);
+    },
+    { ...(signal ? { signal } : {}), version },
+  );
+  return includesFromTree(roots, excluded, (p) => children.get(p) ?? []);
+}
+
+/** Pure part of includesAround, for unit tests. */
+export function includesFromTree(
+  roots: readonly string[],
+  excluded: readonly string[],
+  childrenOf: (path: string) => readonly string[],
+): string[] {
+  const ex = new Set(excluded);
+  const holdsExcluded = new Set<string>();
+  for (const e of excluded) for (const a of ancestry(e).slice(0, -1)) holdsExcluded.add(a);
+  const out: string[] = [];
+  const visit = (p: string): void => {
+    if (ex.has(p)) return;
+    if (!holdsExcluded.has(p)) {
+      out.push(p);
+      return;
+    }
+    for (const c of childrenOf(p)) visit(c);
+  };
+  for (const r of roots) visit(r);
+  return out;
 }

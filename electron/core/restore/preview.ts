@@ -58,7 +58,7 @@ export function restoreArgsFor(plan: RestorePlan, opts: { dryRun?: boolean } = {
       snapshotId: plan.snapshot.id,
       target: plan.restoreRoot ?? '/',
       includes: plan.includes,
-      excludes: plan.excluded,
+      excludes: plan.excludes,
       overwrite: o.overwrite,
       delete: o.delete,
       verify: opts.dryRun ? false : o.verify,
