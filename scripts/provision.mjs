@@ -42,6 +42,8 @@ const DEBIAN_PEERS = {
   sshd: { pkg: 'openssh-server', path: '/usr/sbin/sshd' },
   sshKeygen: { pkg: 'openssh-client', path: '/usr/bin/ssh-keygen' },
   chromium: { pkg: 'chromium', path: '/usr/bin/chromium' },
+  // The runner's scheduler where systemd is not PID 1 (the test rig): its crontab entry is tested.
+  crontab: { pkg: 'cron', path: '/usr/bin/crontab' },
   // Not a peer but needed by one: without a CJK font Chromium draws the
   // Simplified Chinese UI as empty boxes in the e2e screenshots.
   cjkFont: { pkg: 'fonts-wqy-microhei', path: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', file: true },
