@@ -28,8 +28,12 @@ export interface MinioServer {
   readonly dataDirs: string[];
   readonly logPath: string;
   isRunning(): boolean;
-  /** Starts again on the same port with the same drives. No-op when running. */
-  start(): Promise<void>;
+  /**
+   * Starts again on the same port with the same drives. No-op when running.
+   * waitFor 'live' resolves once the process answers, for a set that has
+   * lost write quorum on purpose (default 'cluster': write quorum).
+   */
+  start(opts?: { waitFor?: 'live' | 'cluster' }): Promise<void>;
   /** Stops the server; data dirs stay until dispose() or process exit. */
   stop(): Promise<void>;
   /** Stops and removes the data dirs. Use in afterAll. */
@@ -110,7 +114,7 @@ class MinioInstance implements MinioServer {
     return text.split(this.secretKey).join('<secret>').split(this.accessKey).join('<access-key>');
   }
 
-  private async launch(): Promise<void> {
+  private async launch(waitFor: 'live' | 'cluster' = 'cluster'): Promise<void> {
     const env: NodeJS.ProcessEnv = {
       ...cleanEnv(),
       MINIO_ROOT_USER: this.accessKey,
@@ -153,7 +157,8 @@ class MinioInstance implements MinioServer {
     // Live first (process up), then cluster health (write quorum), so a
     // test can create buckets right away even on a 4-drive set.
     const deadline = Date.now() + this.timeoutMs;
-    for (const path of ['/minio/health/live', '/minio/health/cluster']) {
+    const paths = waitFor === 'live' ? ['/minio/health/live'] : ['/minio/health/live', '/minio/health/cluster'];
+    for (const path of paths) {
       for (;;) {
         if (this.child === child && this.exitInfo !== null) {
           const tail = this.readLog().trimEnd().split('\n').slice(-20).join('\n');
@@ -185,8 +190,8 @@ class MinioInstance implements MinioServer {
     throw lastErr;
   }
 
-  async start(): Promise<void> {
-    if (!this.isRunning()) await this.launch();
+  async start(opts: { waitFor?: 'live' | 'cluster' } = {}): Promise<void> {
+    if (!this.isRunning()) await this.launch(opts.waitFor);
   }
 
   async stop(): Promise<void> {

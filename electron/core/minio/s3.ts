@@ -73,7 +73,7 @@ export class MinioS3 {
     }
   }
 
-  bucketExists(bucket: string): Promise<boolean> {
+  async bucketExists(bucket: string): Promise<boolean> {
     checkBucketName(bucket);
     return this.run(`bucket exists ${bucket}`, () => this.client.bucketExists(bucket));
   }
@@ -84,19 +84,25 @@ export class MinioS3 {
   }
 
   /** Object locking can only be switched on at creation (and implies versioning). */
-  makeBucket(bucket: string, opts: { objectLocking?: boolean } = {}): Promise<void> {
+  async makeBucket(bucket: string, opts: { objectLocking?: boolean } = {}): Promise<void> {
     checkBucketName(bucket);
     return this.run(`make bucket ${bucket}`, () =>
       this.client.makeBucket(bucket, 'us-east-1', { ObjectLocking: opts.objectLocking === true }),
     );
   }
 
-  removeBucket(bucket: string): Promise<void> {
+  /** One object (small uploads: tests, probes); QUOTA_EXCEEDED when the bucket's hard quota refuses it. */
+  async putObject(bucket: string, key: string, data: Buffer): Promise<void> {
+    checkBucketName(bucket);
+    await this.run(`put ${bucket}/${key}`, () => this.client.putObject(bucket, key, data, data.length));
+  }
+
+  async removeBucket(bucket: string): Promise<void> {
     checkBucketName(bucket);
     return this.run(`remove bucket ${bucket}`, () => this.client.removeBucket(bucket));
   }
 
-  setBucketVersioning(bucket: string, enabled: boolean): Promise<void> {
+  async setBucketVersioning(bucket: string, enabled: boolean): Promise<void> {
     checkBucketName(bucket);
     return this.run(`set versioning of ${bucket}`, () =>
       this.client.setBucketVersioning(bucket, { Status: enabled ? 'Enabled' : 'Suspended' }),
@@ -111,7 +117,7 @@ export class MinioS3 {
   }
 
   /** Default retention for new objects (COMPLIANCE: nobody can delete a locked version before it ends). */
-  setObjectLockConfig(bucket: string, retention: ObjectLockRetention): Promise<void> {
+  async setObjectLockConfig(bucket: string, retention: ObjectLockRetention): Promise<void> {
     checkBucketName(bucket);
     if (!Number.isInteger(retention.validity) || retention.validity < 1)
       throw new ConsoleError('BAD_REQUEST', 'Retention is a whole number of at least 1.');
