@@ -134,11 +134,12 @@ for (const bin of resticBinaries()) {
       fleet = await startSshHosts(2, {
         namePrefix: `run${tag}`,
         firstOctet: bin.version === resticBinaries()[0]!.version ? 60 : 70,
-        env: (i, name) =>
-          i === 0
-            ? // Everything under the host's own root: the hosts of the rig share one machine and one user.
-              { RFC_RUNNER_PREFIX: `/tmp/rfc-runner-test-${name}-${process.pid}` }
-            : { RFC_RUNNER_PREFIX: `/tmp/rfc-runner-test-${name}-${process.pid}`, PATH: noSchedulerPath },
+        // Everything under the host's own root: the hosts of the rig share one machine and one user.
+        // The second host's PATH has no crontab and no systemctl.
+        env: (i, name): Record<string, string> => ({
+          RFC_RUNNER_PREFIX: `/tmp/rfc-runner-test-${name}-${process.pid}`,
+          ...(i === 0 ? {} : { PATH: noSchedulerPath }),
+        }),
       });
       const [hostA, hostB] = fleet.hosts as [SshHost, SshHost];
       const prefixA = `/tmp/rfc-runner-test-${hostA.name}-${process.pid}`;
