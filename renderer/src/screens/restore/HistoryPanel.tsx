@@ -21,7 +21,7 @@ export function HistoryPanel({ onFollow }: { onFollow(): void }) {
   const follow = useRestoreDraft((s) => s.follow);
 
   if (list.isError) return <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />;
-  if (list.isPending) return <TableSkeleton rows={6} />;
+  if (list.isPending) return <TableSkeleton rows={6} label={t('restore.loading')} />;
   if (list.data.length === 0)
     return (
       <Text size="sm" c="dimmed" data-testid="restore-history-empty">
@@ -134,9 +134,10 @@ export function HistoryPanel({ onFollow }: { onFollow(): void }) {
 }
 
 function HistoryDetail({ id, onUndoStarted }: { id: string; onUndoStarted(id: string): void }) {
+  const { t } = useTranslation();
   const record = useRestoreRecord(id);
   if (record.isError) return <ErrorAlert error={record.error} />;
-  if (!record.data) return <TableSkeleton rows={4} />;
+  if (!record.data) return <TableSkeleton rows={4} label={t('restore.loading')} />;
   return isRestoreActive(record.data) ? (
     <RunPanel record={record.data} />
   ) : (

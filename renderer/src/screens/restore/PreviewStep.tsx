@@ -87,7 +87,7 @@ export function PreviewStep({
           <Text size="xs" c="dimmed" data-testid="restore-preview-pending">
             {t('restore.preview.computing')}
           </Text>
-          <TableSkeleton rows={6} />
+          <TableSkeleton rows={6} label={t('restore.loading')} />
         </Stack>
       )}
       {data && <PreviewBody preview={data} refreshing={preview.isFetching} />}

@@ -188,7 +188,9 @@ export function SourceStep({ onNext }: { onNext(): void }) {
           )}
         </>
       )}
-      {snapshots.isPending && draft.repoId !== null && <TableSkeleton rows={4} />}
+      {snapshots.isPending && draft.repoId !== null && (
+        <TableSkeleton rows={4} label={t('restore.loading')} />
+      )}
       <StepNav onNext={onNext} blocked={blocked} />
     </Stack>
   );

@@ -65,7 +65,7 @@ export function Wizard() {
   const body = () => {
     if (restoreId !== null) {
       if (record.isError) return <ErrorAlert error={record.error} onRetry={() => void record.refetch()} />;
-      if (!followed) return <TableSkeleton rows={3} />;
+      if (!followed) return <TableSkeleton rows={3} label={t('restore.loading')} />;
       return isRestoreActive(followed) ? (
         <RunPanel record={followed} />
       ) : (
@@ -74,7 +74,7 @@ export function Wizard() {
     }
     if (step === 0) return <SourceStep onNext={() => go(1)} />;
     if (!snapshot) {
-      if (snapshots.isPending) return <TableSkeleton rows={3} />;
+      if (snapshots.isPending) return <TableSkeleton rows={3} label={t('restore.loading')} />;
       return <Text size="sm">{t('restore.wizard.noSnapshot')}</Text>;
     }
     switch (step) {
@@ -96,7 +96,11 @@ export function Wizard() {
         );
       default:
         if (!startRequest || !preview.data) {
-          return preview.isError ? <ErrorAlert error={preview.error} /> : <TableSkeleton rows={3} />;
+          return preview.isError ? (
+            <ErrorAlert error={preview.error} />
+          ) : (
+            <TableSkeleton rows={3} label={t('restore.loading')} />
+          );
         }
         return (
           <ConfirmStep

@@ -18,7 +18,14 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
-import { IconArrowLeft, IconArrowsDiff, IconFolders, IconTag, IconTrash } from '@tabler/icons-react';
+import {
+  IconArrowLeft,
+  IconArrowsDiff,
+  IconFolders,
+  IconRestore,
+  IconTag,
+  IconTrash,
+} from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { displaySafe, formatBytes, formatCount, formatLocalTime, type Snapshot } from '../../../../shared';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -142,6 +149,7 @@ export function SnapshotsScreen() {
   const openId = useUiStore((s) => s.openSnapshotId);
   const openSnapshot = useUiStore((s) => s.openSnapshot);
   const setScreen = useUiStore((s) => s.setScreen);
+  const startRestore = useUiStore((s) => s.startRestore);
   const snapshots = useSnapshots(repoId);
   const [tab, setTab] = useState<string | null>('files');
   // The user's "Compare with…" choice, remembered for the snapshot it was made for.
@@ -250,6 +258,13 @@ export function SnapshotsScreen() {
             </div>
             <Stack gap={4} justify="center">
               <Button
+                leftSection={<IconRestore size={14} />}
+                onClick={() => startRestore({ repoId, snapshotId: snapshot.id, paths: [] })}
+                data-testid="detail-restore"
+              >
+                {t('restore.entry.snapshot')}
+              </Button>
+              <Button
                 variant="default"
                 leftSection={<IconTag size={14} />}
                 onClick={() => setEditingTags(true)}
@@ -348,6 +363,7 @@ export function SnapshotsScreen() {
                 snapshot={snapshot}
                 reveal={reveal?.snapshotId === snapshot.id ? reveal : null}
                 onHistory={setHistoryPath}
+                onRestore={(path) => startRestore({ repoId, snapshotId: snapshot.id, paths: [path] })}
               />
             </Tabs.Panel>
             <Tabs.Panel

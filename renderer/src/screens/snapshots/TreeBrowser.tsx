@@ -34,6 +34,7 @@ import {
   IconHistory,
   IconLink,
   IconQuestionMark,
+  IconRestore,
   IconSearch,
 } from '@tabler/icons-react';
 import { useQueries } from '@tanstack/react-query';
@@ -90,9 +91,11 @@ interface Props {
   reveal?: TreeReveal | null;
   /** The context action "Version history" on a file. */
   onHistory?(path: string): void;
+  /** "Restore…" on a file or folder: opens the restore wizard with it ticked. */
+  onRestore?(path: string): void;
 }
 
-export function TreeBrowser({ repoId, snapshot, reveal = null, onHistory }: Props) {
+export function TreeBrowser({ repoId, snapshot, reveal = null, onHistory, onRestore }: Props) {
   const { t } = useTranslation();
   const client = useClient();
   // Open the way down to what was backed up (the parent keys this component by snapshot).
@@ -308,6 +311,17 @@ export function TreeBrowser({ repoId, snapshot, reveal = null, onHistory }: Prop
                 {t('tree.loadingDirs', { count: loadingCount })}
               </Text>
             </Group>
+          )}
+          {onRestore && (
+            <Button
+              variant="default"
+              leftSection={<IconRestore size={14} />}
+              disabled={selectedNode === null}
+              onClick={() => selectedNode && onRestore(selectedNode.path)}
+              data-testid="tree-restore"
+            >
+              {t('restore.entry.path')}
+            </Button>
           )}
           {onHistory && (
             <Tooltip label={t('snapshotTools.history.hint')} multiline maw={280}>
@@ -532,6 +546,15 @@ export function TreeBrowser({ repoId, snapshot, reveal = null, onHistory }: Prop
           >
             {t('snapshotTools.history.button')}
           </Menu.Item>
+          {onRestore && (
+            <Menu.Item
+              leftSection={<IconRestore size={14} />}
+              onClick={() => menu && onRestore(menu.node.path)}
+              data-testid="tree-menu-restore"
+            >
+              {t('restore.entry.path')}
+            </Menu.Item>
+          )}
           <Menu.Item
             leftSection={<IconClipboard size={14} />}
             onClick={() => menu && void navigator.clipboard?.writeText(menu.node.path)}
