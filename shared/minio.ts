@@ -140,6 +140,8 @@ export const MinioStatusSchema = z.object({
   status: CheckStatus,
   /** Why, in words, worst first; one "healthy …" line when all is well. */
   reasons: z.array(z.string()),
+  /** The server alone (reachability, quorum, drives, admin API), without the buckets' quotas. */
+  health: z.object({ status: CheckStatus, reasons: z.array(z.string()) }),
   /** Admin API failure (wrong key, plain S3, …): health probes may still have answered. */
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   live: MinioProbeSchema,

@@ -54,6 +54,8 @@ export interface DailyCheckDeps {
   jobs: JobManager;
   events?: Pick<EventBus, 'emit'>;
   log?: (message: string) => void;
+  /** MinIO health and bucket-quota items (items/minio.ts); needs the secret store, so the caller binds it. */
+  minioItems?: (signal: AbortSignal) => Promise<CheckItem[]>;
 }
 
 export interface DailyCheckOptions {
@@ -450,8 +452,16 @@ export async function runDailyCheck(
     ),
   );
 
+  // MinIO connections: no host involved, so they run beside the hosts.
+  const minioTask = deps.minioItems
+    ? deps.minioItems(signal).then(record, (error: unknown) => {
+        if (isCancel(error, signal)) throw error;
+        deps.log?.(`daily check: minio: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      })
+    : Promise.resolve();
+
   // Plans whose repository is missing from the list cannot happen (foreign keys), so every plan is covered above.
-  const results = await Promise.allSettled([...probes.values(), ...repoTasks]);
+  const results = await Promise.allSettled([...probes.values(), ...repoTasks, minioTask]);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed)
     throw isCancel(failed.reason, signal) ? new ConsoleError('CANCELLED', 'Cancelled.') : failed.reason;

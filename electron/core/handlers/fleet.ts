@@ -2,6 +2,7 @@
 import type { DailyCheck } from '../../../shared';
 import type { CoreContext } from '../context';
 import { DailyCheckService, type DailyCheckOptions } from '../fleet/daily-check';
+import { minioCheckItems } from '../fleet/items/minio';
 import { checkExportFilename, checkToCsv, checkToJson } from '../fleet/export';
 import { checkTrend, localDayStart } from '../fleet/trend';
 import type { Handlers } from '../rpc/dispatcher';
@@ -25,6 +26,22 @@ export function fleetHandlers(
       jobs: ctx.jobs,
       events: ctx.events,
       log: ctx.log,
+      minioItems: (signal) =>
+        minioCheckItems(
+          {
+            db: store.db,
+            secrets: ctx.secrets,
+            repositories: async () =>
+              (await store.repositories.list()).map((r) => ({
+                id: r.id,
+                name: r.name,
+                location: r.location,
+                businessId: r.businessId ?? null,
+                businessName: r.businessName ?? null,
+              })),
+          },
+          signal,
+        ),
     },
     options,
   );

@@ -180,6 +180,8 @@ export function summarise(
     else failing.push(line);
   }
 
+  const healthStatus: CheckStatus = failing.length > 0 ? 'failing' : warning.length > 0 ? 'warning' : 'ok';
+  const healthReasons = [...failing, ...warning];
   const usageInfo = g.usage?.bucketsUsageInfo ?? {};
   const names = [...new Set([...(g.bucketNames ?? []), ...Object.keys(usageInfo)])].sort();
   const buckets: MinioBucket[] = names.map((name) => {
@@ -221,6 +223,7 @@ export function summarise(
     ms,
     status,
     reasons: status === 'ok' ? [okLine] : [...failing, ...warning],
+    health: { status: healthStatus, reasons: healthStatus === 'ok' ? [okLine] : healthReasons },
     ...(g.adminError ? { error: { code: g.adminError.code, message: g.adminError.message } } : {}),
     live: { status: p.live.status, ok: p.live.ok, ...(p.live.error ? { error: p.live.error } : {}) },
     writeQuorum: {

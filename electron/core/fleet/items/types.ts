@@ -13,6 +13,8 @@ export const ITEM_KINDS = [
   'drill',
   'runner',
   'offsite',
+  'minio',
+  'quota',
 ] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
