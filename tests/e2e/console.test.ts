@@ -326,6 +326,8 @@ describe('console in serve mode (newest restic: snapshots carry summaries)', () 
 
     await page.click('[data-testid=tab-compare]');
     await page.waitForSelector('[data-testid=diff-change]', { timeout: 60_000 });
+    // The diff streams in: the counts are final once the view says it is complete.
+    await page.waitForSelector('[data-testid=diff-view][data-complete=true]', { timeout: 60_000 });
     expect(await page.locator('[data-testid=diff-stat-changes]').textContent()).toBe(
       formatCount(diff.changes.length),
     );

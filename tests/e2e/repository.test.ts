@@ -369,7 +369,7 @@ describe('repository page and snapshot tools in serve mode (newest restic)', () 
     const newestApp = (await appSnapshots()).at(-1)!;
     await openSnapshot(newestApp);
     await page.click('[data-testid=tab-compare]');
-    await page.waitForSelector('[data-testid=diff-view]', { timeout: 60_000 });
+    await page.waitForSelector('[data-testid=diff-view][data-complete=true]', { timeout: 60_000 });
     await page.click('[data-testid=diff-mode] label:has-text("Tree")');
     await page.waitForSelector('[data-testid=diff-tree]');
     // Folders restic did not report are folded into their one sub-folder ("rfc-…/demo/source"), not a row each.

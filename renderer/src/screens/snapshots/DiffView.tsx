@@ -1,6 +1,8 @@
 /**
- * `snapshots.diff` between two snapshots: statistics, then every change
- * (virtualized, filterable by path and by kind).
+ * The diff between two snapshots, streamed (`snapshots.diffStream`):
+ * the first changes are listed while restic still runs, the statistics
+ * arrive with its end; every change virtualized, filterable by path and
+ * by kind.
  */
 import { useMemo, useRef, useState } from 'react';
 import {
@@ -24,10 +26,10 @@ import { displaySafe, formatBytes, formatCount, type DiffModifier, type Snapshot
 import { CommandLine } from '../../components/CommandLine';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LocalTime } from '../../components/LocalTime';
-import { useDiff } from '../../queries/hooks';
 import { ChangeDetails } from './ChangeDetails';
 import { countModifiers, filterChanges, MODIFIERS } from './diffModel';
 import { DiffTree } from './DiffTree';
+import { useDiffStream } from './diffStream';
 
 const ROW = 24;
 
@@ -94,7 +96,8 @@ function Stat({
 
 export function DiffView({ repoId, from, to }: { repoId: string; from: Snapshot; to: Snapshot }) {
   const { t } = useTranslation();
-  const diff = useDiff(repoId, from.id, to.id);
+  const [attempt, setAttempt] = useState(0);
+  const diff = useDiffStream(repoId, from.id, to.id, attempt);
   const [text, setText] = useState('');
   const [kinds, setKinds] = useState<string[]>([]);
   const [mode, setMode] = useState<'list' | 'tree'>('list');
@@ -102,11 +105,14 @@ export function DiffView({ repoId, from, to }: { repoId: string; from: Snapshot;
   const [picked, setPicked] = useState<string | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
 
-  const changes = diff.data?.changes;
-  const counts = useMemo(() => countModifiers(changes ?? []), [changes]);
+  // The array grows in place while the diff streams: `received` is what changed.
+  const { changes, received } = diff;
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const counts = useMemo(() => countModifiers(changes), [changes, received]);
   const shown = useMemo(
-    () => filterChanges(changes ?? [], text, new Set(kinds as DiffModifier[])),
-    [changes, text, kinds],
+    () => filterChanges(changes, text, new Set(kinds as DiffModifier[])),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [changes, received, text, kinds],
   );
 
   const virtualizer = useVirtualizer({
@@ -135,7 +141,14 @@ export function DiffView({ repoId, from, to }: { repoId: string; from: Snapshot;
     </Group>
   );
 
-  if (diff.isPending) {
+  if (diff.error)
+    return (
+      <Stack gap={6}>
+        {direction}
+        <ErrorAlert error={diff.error} title={t('diff.failed')} onRetry={() => setAttempt((a) => a + 1)} />
+      </Stack>
+    );
+  if (received === 0 && !diff.reply) {
     return (
       <Stack gap={6} data-testid="diff-loading" aria-busy="true">
         {direction}
@@ -153,29 +166,31 @@ export function DiffView({ repoId, from, to }: { repoId: string; from: Snapshot;
       </Stack>
     );
   }
-  if (diff.isError)
-    return (
-      <Stack gap={6}>
-        {direction}
-        <ErrorAlert error={diff.error} title={t('diff.failed')} onRetry={() => void diff.refetch()} />
-      </Stack>
-    );
-
-  const { stats, truncated, command } = diff.data;
+  const stats = diff.reply?.stats;
+  const truncated = diff.reply?.truncated ?? false;
+  const streaming = !diff.complete;
   // The tree selects by clean path; find the change line it stands for.
   const pickedChange = picked
-    ? (changes?.find((c) => c.path === picked || c.path === `${picked}/`) ?? null)
+    ? (changes.find((c) => c.path === picked || c.path === `${picked}/`) ?? null)
     : null;
   return (
-    <Stack gap={6} style={{ flex: 1, minHeight: 0 }} data-testid="diff-view">
+    <Stack
+      gap={6}
+      style={{ flex: 1, minHeight: 0 }}
+      data-testid="diff-view"
+      aria-busy={streaming}
+      data-complete={diff.complete}
+    >
       {direction}
-      <CommandLine command={command} testId="diff-command" />
+      {diff.reply ? (
+        <CommandLine command={diff.reply.command} testId="diff-command" />
+      ) : (
+        <Text size="xs" c="dimmed" data-testid="diff-receiving">
+          {t('diff.receiving', { count: received })}
+        </Text>
+      )}
       <SimpleGrid cols={{ base: 3, lg: 6 }} spacing={6} data-testid="diff-stats">
-        <Stat
-          label={t('diff.stats.changes')}
-          value={formatCount(changes?.length)}
-          testId="diff-stat-changes"
-        />
+        <Stat label={t('diff.stats.changes')} value={formatCount(received)} testId="diff-stat-changes" />
         <Stat
           label={t('diff.stats.changedFiles')}
           value={formatCount(stats?.changedFiles)}
@@ -208,14 +223,14 @@ export function DiffView({ repoId, from, to }: { repoId: string; from: Snapshot;
           hint={t('diff.stats.bytesHint')}
         />
       </SimpleGrid>
-      {!stats && (
+      {!stats && !streaming && (
         <Text size="xs" c="dimmed">
           {t('diff.noStats')}
         </Text>
       )}
       {truncated && (
         <Alert color="yellow" variant="light" py={6} data-testid="diff-truncated">
-          <Text size="xs">{t('diff.truncated', { count: changes?.length ?? 0 })}</Text>
+          <Text size="xs">{t('diff.truncated', { count: received })}</Text>
         </Alert>
       )}
       <Group gap={6} wrap="wrap">
@@ -245,7 +260,7 @@ export function DiffView({ repoId, from, to }: { repoId: string; from: Snapshot;
           </Group>
         </Chip.Group>
         <Text size="xs" c="dimmed" data-testid="diff-shown">
-          {t('diff.shown', { shown: shown.length, count: changes?.length ?? 0 })}
+          {t('diff.shown', { shown: shown.length, count: received })}
         </Text>
         <SegmentedControl
           ml="auto"
@@ -282,7 +297,11 @@ export function DiffView({ repoId, from, to }: { repoId: string; from: Snapshot;
           <div className="rfc-scroller" ref={scrollRef} data-testid="diff-scroller">
             {shown.length === 0 ? (
               <Text size="xs" c="dimmed" ta="center" py="md" data-testid="diff-empty">
-                {changes?.length ? t('diff.noMatch') : t('diff.identical')}
+                {received
+                  ? t('diff.noMatch')
+                  : streaming
+                    ? t('diff.receiving', { count: 0 })
+                    : t('diff.identical')}
               </Text>
             ) : (
               <div
