@@ -213,7 +213,7 @@ export class AlertStore {
       .prepare('SELECT 1 FROM alert_channels WHERE business_id = ? AND lower(name) = lower(?)')
       .get(businessId, name);
     if (taken)
-      throw new ConsoleError('CONFLICT', `This business already has an alert channel named "${name}".`);
+      throw new ConsoleError('CONFLICT', `An alert channel with this name already exists for this business ("${name}").`);
   }
 
   // ---- deliveries
