@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConsoleError, type onboardingMethods } from '../../../shared';
 import type { CoreContext } from '../context';
 import { DailyCheckService } from '../fleet/daily-check';
+import { minioClientsFor } from '../minio/connections';
 import { minioPort, runnerPort, type MinioClients } from '../onboarding/adapters';
 import type { OnboardingPorts } from '../onboarding/ports';
 import { OnboardingService } from '../onboarding/service';
@@ -18,11 +19,6 @@ export interface OnboardingHandlerOptions {
   minioClients?: (minioId: string) => Promise<MinioClients>;
   /** Replace the ports entirely (tests). */
   ports?: OnboardingPorts;
-}
-
-/** Until the MinIO area's stored connections are wired in, a connection id cannot be resolved. */
-async function noMinioConnections(minioId: string): Promise<MinioClients> {
-  throw new ConsoleError('NOT_FOUND', `No MinIO connection with id "${minioId.slice(0, 128)}".`);
 }
 
 export function createOnboardingService(ctx: CoreContext, options: OnboardingHandlerOptions = {}): OnboardingService {
@@ -79,7 +75,8 @@ export function createOnboardingService(ctx: CoreContext, options: OnboardingHan
     },
   };
   const ports: OnboardingPorts = options.ports ?? {
-    minio: minioPort(options.minioClients ?? noMinioConnections),
+    // The MinIO area's stored connections: endpoint, admin key (secret store), CA.
+    minio: minioPort(options.minioClients ?? ((minioId) => minioClientsFor({ db: ctx.store.db, secrets: ctx.secrets }, minioId))),
     runner: runnerPort(runnerHandlers(ctx), ctx.jobs),
   };
   return new OnboardingService({
