@@ -22,7 +22,7 @@ import type { Envelope, JobRecord } from '../shared';
 import { descendants } from '../tests/support/procs';
 import { startSshHosts, type SshHost, type SshHosts } from '../tests/support/sshd';
 import { makeTempDir, removeTempDir } from '../tests/support/tmp';
-import { median, ms, mustRun, runProcess, type Row } from './lib';
+import { median, ms, mustRun, runProcess, type Row, type RowFamily } from './lib';
 
 const PASSWORD = 'bench-daily-check';
 const call = { origin: 'internal' as const };
@@ -272,3 +272,29 @@ export async function benchDailyCheck(
     await removeTempDir(work);
   }
 }
+
+export const dailyCheckRows: RowFamily = {
+  ids: ['daily-check-fanout-20v1', 'daily-check-vs-shell'],
+  explanation: `
+- **daily-check-fanout-20v1** — \`fleet.dailyCheck\` (started through the
+  core's dispatch, timed to the job's end event) over 20 real sshd hosts on
+  127.0.0.x, each with a small repository in its own data root operated
+  through that host (pooled SSH, pinned host keys), divided by the same
+  check over one of those hosts; default concurrency (8 commands in flight,
+  2 per host). Per host: \`uname -n\`, \`restic version --json\`, and for its
+  repository \`restic list locks --no-lock\` and \`restic snapshots --json
+  --no-lock\` side by side. All 20 "hosts" share this machine's cores, and
+  every restic that opens a repository spends its scrypt key derivation
+  (about 0.45 s of CPU here), so on a small machine this ratio measures
+  CPU, not fan-out: the run notes the 20-host check's CPU floor (CPU time
+  of the console, the sshd instances and every restic they ran, divided
+  by the cores).
+- **daily-check-vs-shell** — the same 20-host check divided by a shell
+  doing the same remote calls per host with \`xargs -P 8\` and OpenSSH
+  (fixture key, StrictHostKeyChecking=yes against a known_hosts written
+  for the run, the password on stdin, ControlMaster/ControlPersist so
+  connections are reused as the console's pool reuses them), measured in
+  the same run, alternating with the console.
+`,
+  run: (wanted, { restic }) => benchDailyCheck(restic.path, new Set(wanted)),
+};

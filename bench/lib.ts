@@ -19,6 +19,27 @@ export interface Row {
   note?: string;
 }
 
+/** What every row family gets: the restic it measures with (the newest provisioned). */
+export interface BenchEnv {
+  restic: { path: string; version: string };
+}
+
+/**
+ * A family of rows that are measured together (they share a data set or a
+ * console). bench/run.ts lists the families; adding a measure is one
+ * module exporting a RowFamily plus one line in that list.
+ */
+export interface RowFamily {
+  /** The row ids it can measure (`npm run bench -- <id>` picks rows). */
+  ids: readonly string[];
+  /** Needs the built serve mode (dist-electron/serve.cjs and dist/). */
+  needsBuild?: boolean;
+  /** Markdown bullets for the "Measures" section of docs/benchmarks.md: what each row compares. */
+  explanation: string;
+  /** Measures the wanted ids (a non-empty subset of `ids`). */
+  run(wanted: ReadonlySet<string>, env: BenchEnv): Promise<Row[]>;
+}
+
 export function benchCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'restic-fleet-console', 'bench');
@@ -93,7 +114,12 @@ const HEADER = '| id | console | baseline | ratio | target |';
  * Rewrites docs/benchmarks.md: rows measured now replace the rows with the
  * same id; rows of measures not run this time stay as they were.
  */
-export async function writeTable(file: string, rows: Row[], context: string): Promise<void> {
+export async function writeTable(
+  file: string,
+  rows: Row[],
+  context: string,
+  explanations: readonly string[],
+): Promise<void> {
   let lines: string[] = [];
   try {
     lines = (await fs.readFile(file, 'utf8')).split('\n');
@@ -140,30 +166,7 @@ ${body.join('\n')}
 ${noteText}
 ## Measures
 
-- **snapshots-list-1k / snapshots-list-10k** — \`snapshots.list\` over the
-  serve-mode HTTP API (restic run by the core, JSON parsed, validated
-  against the contract, serialised, sent) against \`restic snapshots --json\`
-  run directly, on a repository of 1 024 / 10 000 snapshots made with
-  restic 0.19.1 (\`restic rewrite --new-time\` doubling a first snapshot).
-- **daily-check-fanout-20v1** — \`fleet.dailyCheck\` (started through the
-  core's dispatch, timed to the job's end event) over 20 real sshd hosts on
-  127.0.0.x, each with a small repository in its own data root operated
-  through that host (pooled SSH, pinned host keys), divided by the same
-  check over one of those hosts; default concurrency (8 commands in flight,
-  2 per host). Per host: \`uname -n\`, \`restic version --json\`, and for its
-  repository \`restic list locks --no-lock\` and \`restic snapshots --json
-  --no-lock\` side by side. All 20 "hosts" share this machine's cores, and
-  every restic that opens a repository spends its scrypt key derivation
-  (about 0.45 s of CPU here), so on a small machine this ratio measures
-  CPU, not fan-out: the run notes the 20-host check's CPU floor (CPU time
-  of the console, the sshd instances and every restic they ran, divided
-  by the cores).
-- **daily-check-vs-shell** — the same 20-host check divided by a shell
-  doing the same remote calls per host with \`xargs -P 8\` and OpenSSH
-  (fixture key, StrictHostKeyChecking=yes against a known_hosts written
-  for the run, the password on stdin, ControlMaster/ControlPersist so
-  connections are reused as the console's pool reuses them), measured in
-  the same run, alternating with the console.
+${explanations.map((e) => e.trim()).join('\n')}
 `;
   await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.writeFile(file, text);

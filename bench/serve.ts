@@ -16,6 +16,22 @@ export interface SeedRepo {
   password: string;
 }
 
+/** What bench/probe.cjs reports from inside the console process. */
+export interface ProbeStats {
+  at: number;
+  resetAt: number;
+  eventLoop: { p99: number; max: number; mean: number; samples: number };
+  peakRssMiB: number | null;
+  rssMiB: number;
+  /** Date.now() in the console when a restic diff's first stdout bytes arrived. */
+  firstDiffDataAt: number | null;
+}
+
+export interface StartOptions {
+  /** Load bench/probe.cjs into the console (event-loop delay, peak RSS, first diff output). */
+  probe?: boolean;
+}
+
 export class ConsoleUnderTest {
   private child: ChildProcess | undefined;
   private url: URL | undefined;
@@ -26,7 +42,11 @@ export class ConsoleUnderTest {
     readonly resticCacheDir: string,
   ) {}
 
-  static async start(resticBinary: string, repos: SeedRepo[]): Promise<ConsoleUnderTest> {
+  static async start(
+    resticBinary: string,
+    repos: SeedRepo[],
+    options: StartOptions = {},
+  ): Promise<ConsoleUnderTest> {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'rfc-bench-'));
     const inventory = new Inventory(path.join(dataDir, 'inventory.json'));
     const secrets = new FileSecretStore(path.join(dataDir, 'secrets'));
@@ -43,16 +63,27 @@ export class ConsoleUnderTest {
       await secrets.set(secretNames.repoPassword(repo.id), repo.password);
     }
     const self = new ConsoleUnderTest(dataDir, path.join(dataDir, 'restic-cache'));
-    await self.spawn(resticBinary);
+    await self.spawn(resticBinary, options);
     return self;
   }
 
-  private spawn(resticBinary: string): Promise<void> {
+  private get probeFile(): string {
+    return path.join(this.dataDir, 'probe.json');
+  }
+
+  private spawn(resticBinary: string, options: StartOptions): Promise<void> {
+    const probeEnv = options.probe
+      ? {
+          NODE_OPTIONS:
+            `${process.env.NODE_OPTIONS ?? ''} --require ${path.resolve(__dirname, 'probe.cjs')}`.trim(),
+          RFC_BENCH_PROBE_OUT: this.probeFile,
+        }
+      : {};
     const child = spawn(
       process.execPath,
       ['dist-electron/serve.cjs', '--port', '0', '--data-dir', this.dataDir],
       {
-        env: { ...process.env, RFC_RESTIC_BINARY: resticBinary },
+        env: { ...process.env, RFC_RESTIC_BINARY: resticBinary, ...probeEnv },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -74,8 +105,35 @@ export class ConsoleUnderTest {
     });
   }
 
-  async call(method: string, input: unknown): Promise<unknown> {
+  /** The address a browser opens (with the token). */
+  get pageUrl(): string {
+    return this.url!.toString();
+  }
+
+  /** Starts the probe's measures afresh (event-loop histogram, first diff output). */
+  async probeReset(): Promise<void> {
+    const asked = Date.now();
+    this.child!.kill('SIGUSR2');
+    while ((await this.probe(false)).resetAt < asked) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** The probe's numbers, at most 100 ms old (fresh = wait for a write after this call). */
+  async probe(fresh = true): Promise<ProbeStats> {
+    const since = Date.now();
+    for (;;) {
+      try {
+        const stats = JSON.parse(await fs.readFile(this.probeFile, 'utf8')) as ProbeStats;
+        if (!fresh || stats.at > since) return stats;
+      } catch {
+        // Not written yet.
+      }
+      await new Promise((r) => setTimeout(r, 30));
+    }
+  }
+
+  async call(method: string, input: unknown, signal?: AbortSignal): Promise<unknown> {
     const response = await fetch(new URL(`/api/call/${method}`, this.url), {
+      ...(signal ? { signal } : {}),
       method: 'POST',
       headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(input),

@@ -4,8 +4,8 @@
  */
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { benchCacheDir, compare, ms, mustRun, type Row } from './lib';
-import type { ConsoleUnderTest } from './serve';
+import { benchCacheDir, compare, ms, mustRun, type Row, type RowFamily } from './lib';
+import { ConsoleUnderTest } from './serve';
 
 const PASSWORD_FILE = 'password.txt';
 
@@ -90,3 +90,38 @@ export async function benchSnapshotsList(
     limit,
   };
 }
+
+const LISTS = [
+  { id: 'snapshots-list-1k', count: 1024, limit: 1.3 },
+  { id: 'snapshots-list-10k', count: 10_000, limit: 1.2 },
+];
+
+export const snapshotsListRows: RowFamily = {
+  ids: LISTS.map((m) => m.id),
+  needsBuild: true,
+  explanation: `
+- **snapshots-list-1k / snapshots-list-10k** — \`snapshots.list\` over the
+  serve-mode HTTP API (restic run by the core, JSON parsed, validated
+  against the contract, serialised, sent) against \`restic snapshots --json\`
+  run directly, on a repository of 1 024 / 10 000 snapshots made with
+  restic 0.19.1 (\`restic rewrite --new-time\` doubling a first snapshot).
+`,
+  async run(wanted, { restic }) {
+    const lists = LISTS.filter((m) => wanted.has(m.id));
+    const seeds = [];
+    for (const m of lists) {
+      process.stderr.write(`preparing ${m.count} snapshots (cached after the first run)…\n`);
+      const { repo, password } = await snapshotRepo(restic.path, m.count);
+      seeds.push({ id: `bench-${m.count}`, location: repo, password });
+    }
+    const rows: Row[] = [];
+    const consoleUnderTest = await ConsoleUnderTest.start(restic.path, seeds);
+    try {
+      for (const m of lists)
+        rows.push(await benchSnapshotsList(consoleUnderTest, restic.path, m.count, m.id, m.limit));
+    } finally {
+      await consoleUnderTest.stop();
+    }
+    return rows;
+  },
+};
