@@ -100,13 +100,16 @@ export function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     function fail(error: unknown): void {
       cleanup();
       if (error instanceof ConsoleError) reject(error);
-      else
+      else {
+        const words = networkWords(error);
         reject(
-          new ConsoleError('MINIO_UNREACHABLE', `MinIO at ${where} is unreachable: ${networkWords(error)}.`, {
+          new ConsoleError('MINIO_UNREACHABLE', `MinIO at ${where} is unreachable: ${words}.`, {
             endpoint: `${req.url.protocol}//${where}`,
             cause: (error as { code?: string })?.code,
+            words,
           }),
         );
+      }
     }
     req.signal?.addEventListener('abort', onAbort, { once: true });
     r.on('timeout', () => r.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));

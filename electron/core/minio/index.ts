@@ -11,6 +11,9 @@
  *   await admin.setBucketQuota('acme-backup', 500 * 2 ** 30);
  *   await admin.addCannedPolicy('acme-host', policy);
  *   await admin.addUser('acme-host', secret); await admin.attachPolicy('acme-host', ['acme-host']);
+ * or, for a connection stored in the console (the MinIO screen), with its
+ * secret read from the secret store:
+ *   const { admin, s3 } = await minioClientsFor({ db: ctx.store.db, secrets: ctx.secrets }, connectionId);
  *
  * Errors are ConsoleErrors: MINIO_UNREACHABLE, MINIO_AUTH_FAILED,
  * MINIO_ERROR (MinIO's Code in detail.code), BUCKET_INVALID, BUCKET_TAKEN,
@@ -36,4 +39,5 @@ export {
 export { MinioS3, type ObjectLockRetention } from './s3';
 export { probeHealth, type HealthProbes, type ProbeResult } from './health';
 export { minioCodeError } from './errors';
+export { minioClientsFor, minioSecretName, MinioConnectionStore, type StoredConnection } from './connections';
 export { bucketNameProblem } from '../../../shared';
