@@ -112,7 +112,7 @@ describe('alerts screen in serve mode', () => {
       secrets: { url: `${receiver.base}/fail/${TOKEN}` },
     });
     await page.click('[data-testid=alert-channel-add]');
-    await page.getByRole('radio', { name: 'DingTalk' }).click({ force: true });
+    await page.locator('[data-testid=alert-form-kind] label', { hasText: 'DingTalk' }).click();
     await page.fill('[data-testid=alert-form-name]', 'dingtalk group');
     await page.fill(
       '[data-testid=alert-form-url]',

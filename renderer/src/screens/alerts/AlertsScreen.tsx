@@ -131,7 +131,7 @@ export function AlertsScreen() {
         header: t('alerts.columns.kind'),
         accessorFn: (c) => c.kind,
         cell: ({ row }) => <KindBadge kind={row.original.kind} />,
-        meta: { width: 96 },
+        meta: { width: 112 },
       },
       {
         id: 'destination',
@@ -157,7 +157,7 @@ export function AlertsScreen() {
               {t('alerts.off')}
             </Text>
           ),
-        meta: { width: 64 },
+        meta: { width: 80 },
       },
       {
         id: 'last',
@@ -182,7 +182,7 @@ export function AlertsScreen() {
             </Group>
           );
         },
-        meta: { width: 250 },
+        meta: { width: 330 },
       },
       {
         id: 'actions',

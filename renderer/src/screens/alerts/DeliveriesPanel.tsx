@@ -74,7 +74,7 @@ export function DeliveriesPanel({
         id: 'business',
         header: t('alerts.columns.business'),
         accessorFn: (d) => d.businessName ?? '',
-        meta: { width: '11%' },
+        meta: { width: '9%' },
       },
       {
         id: 'channel',
@@ -90,19 +90,21 @@ export function DeliveriesPanel({
             </Text>
           </Group>
         ),
-        meta: { width: '17%' },
+        meta: { width: '14%' },
       },
       {
         id: 'event',
         header: t('alerts.deliveries.event'),
         accessorFn: (d) => t(`alerts.events.${d.event}`),
-        meta: { width: 150 },
-      },
-      {
-        id: 'trigger',
-        header: t('alerts.deliveries.trigger'),
-        accessorFn: (d) => t(`alerts.triggers.${d.trigger}`),
-        meta: { width: 96 },
+        cell: ({ row }) => (
+          <Text size="xs" truncate>
+            {t(`alerts.events.${row.original.event}`)}{' '}
+            <Text span size="xs" c="dimmed">
+              ({t(`alerts.triggers.${row.original.trigger}`)})
+            </Text>
+          </Text>
+        ),
+        meta: { width: 190 },
       },
       {
         id: 'summary',
@@ -127,7 +129,7 @@ export function DeliveriesPanel({
             httpStatus={row.original.httpStatus}
           />
         ),
-        meta: { width: 124 },
+        meta: { width: 160 },
       },
       {
         id: 'detail',
@@ -142,7 +144,7 @@ export function DeliveriesPanel({
             </Text>
           );
         },
-        meta: { width: '20%' },
+        meta: { width: '16%' },
       },
       {
         id: 'duration',
