@@ -439,7 +439,24 @@ describe.each(resticBinaries().length > 1 ? [resticBinaries()[0]!, resticBinarie
         if (ps.includes(`--target=${target}`)) break;
         await new Promise((r) => setTimeout(r, 100));
       }
-      await new Promise((r) => setTimeout(r, 1500));
+      // Live progress reaches the job (restic's status lines; 0.14: the bytes at the target, said to be an estimate).
+      let progress: Record<string, unknown> = {};
+      const seen = Date.now() + 30_000;
+      while (Date.now() < seen) {
+        const { job } = await value<{ job: { progress: Record<string, unknown> } }>(core.dispatch('jobs.get', { id: started.jobId }, call));
+        progress = job.progress;
+        // restic ≥ 0.16 knows the total at once (its bytes move a whole pack at a time); 0.14's estimate needs bytes written.
+        if (typeof progress.bytesTotal === 'number' && typeof progress.percent === 'number' && (newer || (progress.bytesDone as number) > 0)) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(progress.bytesTotal).toBeGreaterThanOrEqual(12 * 1024 * 1024);
+      if (newer) expect(progress.percent as number).toBeGreaterThanOrEqual(0);
+      else expect(progress.percent as number).toBeGreaterThan(0);
+      expect(progress.percent as number).toBeLessThan(100);
+      expect(String(progress.message)).toMatch(newer ? /restoring|\/s/ : /estimate from the bytes written at the target/);
+      // The wizard re-attaches to what is still running.
+      const active = await value<RestoreRecord[]>(core.dispatch('restore.list', { active: true }, call));
+      expect(active.map((r) => [r.id, r.jobId, r.status])).toEqual([[started.restoreId, started.jobId, 'restoring']]);
       await value(core.dispatch('jobs.cancel', { id: started.jobId }, call));
       const job = await waitJob(started.jobId, 60_000);
       expect(job.status).toBe('cancelled');

@@ -55,7 +55,8 @@ function needs(version: ResticVersion, minor: number, patch: number, what: strin
 export function restoreFeatures(version: ResticVersion): RestoreFeatures {
   return {
     resticVersion: version.version,
-    // restore --dry-run and --overwrite arrived together in 0.17.0.
+    // restore --dry-run (restic/restic#4839, with -vv's verbose_status) and --overwrite arrived in 0.17.0;
+    // 0.14 answers --dry-run with "unknown flag" (fixture restore-dry-run).
     dryRun: needs(version, 17, 0, 'A dry run of restore (restic restore --dry-run)'),
     overwrite: needs(version, 17, 0, 'Choosing an overwrite policy (restic restore --overwrite)'),
     delete: needs(version, 18, 0, 'Deleting files the snapshot does not have (restic restore --delete)'),

@@ -18,8 +18,8 @@ import {
   type RestoreItem,
   type SnapshotEntry,
 } from '../restic/restore';
-import { affectedPaths, targetPathOf, type RestorePlan } from './plan';
-import { listTarget } from './target-fs';
+import { affectedPaths, ancestry, targetPathOf, type RestorePlan } from './plan';
+import { existingPaths, listTarget } from './target-fs';
 
 type Totals = RestorePreview['totals'];
 
@@ -137,10 +137,15 @@ async function snapshotEntries(plan: RestorePlan, signal?: AbortSignal): Promise
 
 async function listingPreview(plan: RestorePlan, collector: PreviewCollector, signal?: AbortSignal): Promise<void> {
   const root = plan.restoreRoot ?? '/';
-  const [entries, onTarget] = await Promise.all([
+  const runner = plan.restic.target.runner;
+  // The roots' folders above them (restic lists them too) exist or not like anything else.
+  const above = [...new Set(plan.targetRoots.flatMap((r) => ancestry(r).slice(0, -1)))];
+  const [entries, onTarget, aboveRoots] = await Promise.all([
     snapshotEntries(plan, signal),
-    listTarget(plan.restic.target.runner, plan.targetRoots, signal),
+    listTarget(runner, plan.targetRoots, signal),
+    existingPaths(runner, above, signal),
   ]);
+  for (const [p, e] of aboveRoots) onTarget.set(p, e);
   for (const e of entries) {
     const targetPath = targetPathOf(root, e.path);
     const there = onTarget.get(targetPath);
