@@ -65,22 +65,32 @@ export function HistoryPanel({ onFollow }: { onFollow(): void }) {
                 <Table.Td>
                   <LocalTime iso={r.createdAt} size="xs" />
                 </Table.Td>
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <Group gap={4} wrap="nowrap">
                     <RestoreStatusBadge status={r.status} />
                     {r.undoOf && (
-                      <Badge size="xs" variant="outline" color="orange">
+                      <Badge
+                        size="xs"
+                        variant="outline"
+                        color="orange"
+                        style={{ flexShrink: 0, overflow: 'visible' }}
+                      >
                         {t('restore.history.undo')}
                       </Badge>
                     )}
                     {r.undoneBy && (
-                      <Badge size="xs" variant="outline" color="gray">
+                      <Badge
+                        size="xs"
+                        variant="outline"
+                        color="gray"
+                        style={{ flexShrink: 0, overflow: 'visible' }}
+                      >
                         {t('restore.history.undone')}
                       </Badge>
                     )}
                   </Group>
                 </Table.Td>
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   {displaySafe(r.repoName)} ·{' '}
                   <Text span ff="monospace" size="xs">
                     {r.snapshotId.slice(0, 8)}

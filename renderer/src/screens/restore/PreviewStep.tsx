@@ -41,6 +41,7 @@ import {
   effectiveTotals,
   excludedPaths,
   filterItems,
+  elideMiddle,
   itemKey,
   PREVIEW_ACTIONS,
   setMany,
@@ -153,7 +154,7 @@ function OptionsPanel({ caps }: { caps: RestoreCapabilities | null }) {
         </Stack>
         <NumberInput
           size="xs"
-          w={200}
+          w={250}
           label={t('restore.options.limit')}
           description={why(limitOff) ?? t('restore.options.limitHelp')}
           value={draft.limitKiB ?? ''}
@@ -184,7 +185,11 @@ function PreviewBody({ preview, refreshing }: { preview: RestorePreview; refresh
     () => new Set(['create', 'overwrite', 'delete']),
   );
   const [text, setText] = useState('');
-  const shown = useMemo(() => filterItems(preview.items, { actions, text }), [preview.items, actions, text]);
+  const [folders, setFolders] = useState(false);
+  const shown = useMemo(
+    () => filterItems(preview.items, { actions, text, folders }),
+    [preview.items, actions, text, folders],
+  );
   const totals = effectiveTotals(preview, unticked);
   const excluded = excludedPaths(preview.items, unticked);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -252,16 +257,25 @@ function PreviewBody({ preview, refreshing }: { preview: RestorePreview; refresh
         ))}
       </SimpleGrid>
       <Group gap="xs" justify="space-between">
-        <TextInput
-          size="xs"
-          w={320}
-          value={text}
-          onChange={(e) => setText(e.currentTarget.value)}
-          placeholder={t('restore.preview.filter')}
-          aria-label={t('restore.preview.filter')}
-          leftSection={<IconSearch size={14} />}
-          data-testid="restore-preview-filter"
-        />
+        <Group gap="md">
+          <TextInput
+            size="xs"
+            w={320}
+            value={text}
+            onChange={(e) => setText(e.currentTarget.value)}
+            placeholder={t('restore.preview.filter')}
+            aria-label={t('restore.preview.filter')}
+            leftSection={<IconSearch size={14} />}
+            data-testid="restore-preview-filter"
+          />
+          <Checkbox
+            size="xs"
+            label={t('restore.preview.showFolders')}
+            checked={folders}
+            onChange={(e) => setFolders(e.currentTarget.checked)}
+            data-testid="restore-preview-folders"
+          />
+        </Group>
         <Text size="xs" c="dimmed" data-testid="restore-preview-shown">
           {t('restore.preview.showing', {
             shown: formatCount(shown.length),
@@ -367,10 +381,10 @@ function PreviewBody({ preview, refreshing }: { preview: RestorePreview; refresh
                     title={displaySafe(item.path)}
                     td={ticked ? undefined : 'line-through'}
                   >
-                    {displaySafe(item.path)}
+                    {displaySafe(elideMiddle(item.path, 72))}
                   </Text>
                   <Text size="xs" ff="monospace" c="dimmed" truncate title={displaySafe(item.targetPath)}>
-                    {displaySafe(item.targetPath)}
+                    {displaySafe(elideMiddle(item.targetPath, 72))}
                   </Text>
                   <Text size="xs" ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
                     {item.type === 'dir' ? t('restore.preview.folder') : formatBytes(item.size)}

@@ -173,7 +173,15 @@ export function ResultView({
           component="button"
           type="button"
           onClick={() => {
-            setAuditFilters({ target: record.id, action: null, actor: null, result: null, from: '', to: '' });
+            // The core audits a restore as restore.start / restore.undo on its repository.
+            setAuditFilters({
+              target: `repo:${record.repoId}`,
+              action: record.undoOf ? 'restore.undo' : 'restore.start',
+              actor: null,
+              result: null,
+              from: '',
+              to: '',
+            });
             setScreen('audit');
           }}
           data-testid="restore-result-audit"

@@ -26,7 +26,7 @@ import { useSnapshotFind } from '../../queries/hooks';
 import { findPattern, revealExpansion, type LsState } from '../snapshots/treeModel';
 import { useRestoreDraft } from './draftStore';
 import { StepNav } from './parts';
-import { countSelection, normalizeSelection, tickState, toggle } from './selectionModel';
+import { countSelection, normalizeSelection, shortPath, tickState, toggle } from './selectionModel';
 import { initialExpansion, SelectionTree } from './SelectionTree';
 
 export function SelectionStep({
@@ -143,7 +143,7 @@ export function SelectionStep({
             {find.isError && <ErrorAlert error={find.error} />}
             {query !== null && find.data && (
               <Paper withBorder>
-                <ScrollArea.Autosize mah={150} type="auto">
+                <ScrollArea.Autosize mah={150} type="auto" scrollbars="y">
                   <Stack gap={0} p={4} data-testid="restore-find-results">
                     {matches.length === 0 && (
                       <Text size="xs" c="dimmed" p={4}>
@@ -172,11 +172,11 @@ export function SelectionStep({
                         <Text
                           size="xs"
                           truncate
-                          style={{ flex: 1, cursor: 'pointer' }}
+                          style={{ flex: 1, minWidth: 0, cursor: 'pointer' }}
                           title={t('restore.selection.showInTree')}
                           onClick={() => setExpanded(new Set([...expanded, ...revealExpansion(m.path)]))}
                         >
-                          {displaySafe(m.path)}
+                          {displaySafe(shortPath(m.path, snapshot.paths))}
                         </Text>
                         <Text size="xs" c="dimmed">
                           {m.type === 'dir' ? t('restore.selection.folder') : formatBytes(m.size)}
@@ -208,7 +208,7 @@ export function SelectionStep({
                   </Button>
                 )}
               </Group>
-              <ScrollArea.Autosize mah={170} type="auto">
+              <ScrollArea.Autosize mah={170} type="auto" scrollbars="y">
                 <Stack gap={2} data-testid="restore-selection-list">
                   {draft.selection.map((p) => (
                     <Group key={p} gap={4} wrap="nowrap">
@@ -217,8 +217,14 @@ export function SelectionStep({
                           ? t('restore.selection.folder')
                           : t('restore.selection.file')}
                       </Badge>
-                      <Text size="xs" ff="monospace" truncate style={{ flex: 1 }} title={displaySafe(p)}>
-                        {displaySafe(p)}
+                      <Text
+                        size="xs"
+                        ff="monospace"
+                        truncate
+                        style={{ flex: 1, minWidth: 0 }}
+                        title={displaySafe(p)}
+                      >
+                        {displaySafe(shortPath(p, snapshot.paths))}
                       </Text>
                       <Tooltip label={t('restore.selection.remove')}>
                         <ActionIcon

@@ -75,9 +75,11 @@ export function SourceStep({ onNext }: { onNext(): void }) {
 
   // One choice only: take it (the 3 a.m. path has as few clicks as possible).
   useEffect(() => {
+    // Both lists must be in: with repositories but no businesses yet, every repository looks business-less.
+    if (!businesses.isSuccess || !repos.isSuccess) return;
     if (draft.businessId === null && businessOptions.length === 1)
       patch({ businessId: businessOptions[0]!.value });
-  }, [draft.businessId, businessOptions, patch]);
+  }, [draft.businessId, businessOptions, patch, businesses.isSuccess, repos.isSuccess]);
   useEffect(() => {
     if (draft.businessId !== null && draft.repoId === null && businessRepos.length >= 1)
       patch({ repoId: businessRepos[0]!.id });

@@ -46,7 +46,11 @@ export function TargetStep({
   const hostOptions = (list: readonly HostDetail[]) =>
     list.map((h) => ({
       value: h.id,
-      label: h.kind === 'local' ? `${h.name} (${t('restore.target.local')})` : h.name,
+      // "this machine" says it already; a renamed local host gets the reminder.
+      label:
+        h.kind === 'local' && h.name !== t('restore.target.local')
+          ? `${h.name} (${t('restore.target.local')})`
+          : h.name,
     }));
 
   return (

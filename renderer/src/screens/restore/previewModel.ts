@@ -9,6 +9,8 @@ export const PREVIEW_ACTIONS: readonly PreviewAction[] = ['create', 'overwrite',
 export interface PreviewFilter {
   actions: ReadonlySet<PreviewAction>;
   text: string;
+  /** Folders are listed by restic too; they say little, so they are hidden unless asked for. */
+  folders?: boolean;
 }
 
 export function filterItems(items: readonly PreviewItem[], filter: PreviewFilter): PreviewItem[] {
@@ -16,6 +18,7 @@ export function filterItems(items: readonly PreviewItem[], filter: PreviewFilter
   return items.filter(
     (i) =>
       filter.actions.has(i.action) &&
+      (filter.folders !== false || i.type !== 'dir') &&
       (text === '' || i.path.toLowerCase().includes(text) || i.targetPath.toLowerCase().includes(text)),
   );
 }
@@ -71,4 +74,12 @@ export function setMany(
     else next.add(itemKey(i));
   }
   return next;
+}
+
+/** "/srv/a/…/deep/name.txt": the start and the end of a long path, which tell where and what. */
+export function elideMiddle(path: string, max: number): string {
+  if (path.length <= max) return path;
+  const tail = Math.ceil((max - 1) * 0.65);
+  const head = max - 1 - tail;
+  return `${path.slice(0, head)}…${path.slice(path.length - tail)}`;
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { HostDetail, PreviewItem, Repo, RestorePreview, Snapshot } from '../../../../shared';
 import { applyPatch, EMPTY_DRAFT, type RestoreDraft } from './draftStore';
-import { effectiveTotals, excludedPaths, filterItems, itemKey, setMany } from './previewModel';
+import { effectiveTotals, elideMiddle, excludedPaths, filterItems, itemKey, setMany } from './previewModel';
 import { addSample, etaSeconds, ratePerSecond } from './progressModel';
 import { buildRequest } from './requestModel';
-import { countSelection, normalizeSelection, tickState, toggle } from './selectionModel';
+import { countSelection, normalizeSelection, shortPath, tickState, toggle } from './selectionModel';
 import {
   latestBefore,
   matchInventoryHost,
@@ -325,5 +325,33 @@ describe('rate and time left', () => {
     s = addSample(s, { at: 30_000, done: 3000 });
     expect(s[0]!.at).toBe(2000); // older samples fall out, the one before the window stays as the base
     expect(addSample(s, { at: 31_000, done: 10 })).toEqual([{ at: 31_000, done: 10 }]);
+  });
+});
+
+describe('paths as lists show them', () => {
+  it('shows a ticked path from the backed-up folder on, and other paths whole', () => {
+    expect(shortPath('/srv/x/app-data/config', ['/srv/x/app-data'])).toBe('…/app-data/config');
+    expect(shortPath('/srv/x/app-data', ['/srv/x/app-data'])).toBe('…/app-data');
+    expect(shortPath('/srv/x/app-database', ['/srv/x/app-data'])).toBe('/srv/x/app-database');
+    expect(shortPath('/etc/hosts', ['/etc'])).toBe('/etc/hosts');
+  });
+
+  it('keeps the start and the end of a long path', () => {
+    const long = `/tmp/out/${'deep/'.repeat(20)}invoice-0001.pdf`;
+    const short = elideMiddle(long, 40);
+    expect(short).toHaveLength(40);
+    expect(short.startsWith('/tmp/out/')).toBe(true);
+    expect(short.endsWith('invoice-0001.pdf')).toBe(true);
+    expect(elideMiddle('/a/b', 40)).toBe('/a/b');
+  });
+
+  it('hides folders from the preview list unless asked', () => {
+    const items: PreviewItem[] = [
+      { path: '/srv', targetPath: '/srv', action: 'create', type: 'dir' },
+      { path: '/srv/a', targetPath: '/srv/a', action: 'create', type: 'file', size: 1 },
+    ];
+    const actions = new Set(['create'] as const);
+    expect(filterItems(items, { actions, text: '', folders: false }).map((i) => i.path)).toEqual(['/srv/a']);
+    expect(filterItems(items, { actions, text: '', folders: true })).toHaveLength(2);
   });
 });

@@ -97,3 +97,17 @@ export function countSelection(
   }
   return { entries: paths.length, files, folders, bytes };
 }
+
+/**
+ * A path as a list shows it: from the backed-up folder on ("…/app-data/config"
+ * for /srv/x/app-data/config when /srv/x/app-data was backed up), so the end
+ * that tells files apart is what fits. Other paths are returned whole.
+ */
+export function shortPath(path: string, roots: readonly string[]): string {
+  for (const root of roots) {
+    if (path !== root && !isAncestor(root, path)) continue;
+    const cut = root.lastIndexOf('/');
+    return cut > 0 ? `…${path.slice(cut)}` : path;
+  }
+  return path;
+}
