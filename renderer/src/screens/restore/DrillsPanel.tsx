@@ -354,10 +354,15 @@ function ScheduleModal({
   const { t } = useTranslation();
   const hosts = useHosts();
   const repos = useRepos();
-  const mine = (repos.data ?? []).filter((r) => r.businessId === businessId);
+  // repos.list names the business; its id is there only for repositories added with one.
+  const mine = (repos.data ?? []).filter((r) =>
+    r.businessId !== undefined ? r.businessId === businessId : r.business === businessName,
+  );
   const [enabled, setEnabled] = useState(current?.enabled ?? true);
   const [everyDays, setEveryDays] = useState<number>(current?.everyDays ?? 7);
-  const [hostId, setHostId] = useState<string | null>(current?.hostId ?? mine[0]?.hostId ?? null);
+  const [chosenHost, setHostId] = useState<string | null>(current?.hostId ?? null);
+  // Until the user picks: the host of the business's first repository (its restic already works there).
+  const hostId = chosenHost ?? mine[0]?.hostId ?? hosts.data?.[0]?.id ?? null;
   const [scratchPath, setScratchPath] = useState(current?.scratchPath ?? DEFAULT_SCRATCH);
   const [sampleFiles, setSampleFiles] = useState<number>(current?.sampleFiles ?? 20);
   const [repoId, setRepoId] = useState<string>(current?.repoId ?? '');
@@ -429,6 +434,7 @@ function ScheduleModal({
             onChange={(e) => setScratchPath(e.currentTarget.value)}
             error={scratchPath.startsWith('/') ? null : t('restore.drills.form.scratchAbsolute')}
             spellCheck={false}
+            data-testid="drill-schedule-scratch"
           />
           <NumberInput
             label={t('restore.drills.form.sample')}
@@ -473,16 +479,19 @@ function HistoryTable() {
         {t('restore.drills.history.title')}
       </Title>
       {drills.error && <ErrorAlert error={drills.error} onRetry={() => void drills.refetch()} />}
-      <Table highlightOnHover withTableBorder data-testid="drill-history" fz="sm">
+      {/* Fixed layout: a long command line or file name in a detail row must not widen the page. */}
+      <Table highlightOnHover withTableBorder layout="fixed" data-testid="drill-history" fz="sm">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th w={28} />
-            <Table.Th>{t('restore.drills.history.status')}</Table.Th>
-            <Table.Th>{t('restore.drills.history.started')}</Table.Th>
-            <Table.Th>{t('restore.drills.history.repository')}</Table.Th>
-            <Table.Th>{t('restore.drills.history.host')}</Table.Th>
-            <Table.Th>{t('restore.drills.history.snapshot')}</Table.Th>
-            <Table.Th ta="right">{t('restore.drills.history.checked')}</Table.Th>
+            <Table.Th w={40} />
+            <Table.Th w={110}>{t('restore.drills.history.status')}</Table.Th>
+            <Table.Th w={230}>{t('restore.drills.history.started')}</Table.Th>
+            <Table.Th w="16%">{t('restore.drills.history.repository')}</Table.Th>
+            <Table.Th w="12%">{t('restore.drills.history.host')}</Table.Th>
+            <Table.Th w={100}>{t('restore.drills.history.snapshot')}</Table.Th>
+            <Table.Th w={190} ta="right">
+              {t('restore.drills.history.checked')}
+            </Table.Th>
             <Table.Th>{t('restore.drills.history.reason')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -534,8 +543,16 @@ function HistoryTable() {
                       )}
                     </Group>
                   </Table.Td>
-                  <Table.Td>{d.repoName ?? d.repoId}</Table.Td>
-                  <Table.Td>{d.hostName ?? d.hostId}</Table.Td>
+                  <Table.Td>
+                    <Text size="sm" truncate>
+                      {d.repoName ?? d.repoId}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm" truncate>
+                      {d.hostName ?? d.hostId}
+                    </Text>
+                  </Table.Td>
                   <Table.Td>{d.snapshotId ? <Code fz="xs">{d.snapshotId.slice(0, 8)}</Code> : '—'}</Table.Td>
                   <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
                     {d.status === 'running'
@@ -546,7 +563,7 @@ function HistoryTable() {
                           bytes: formatBytes(d.bytesChecked),
                         })}
                   </Table.Td>
-                  <Table.Td maw={420}>
+                  <Table.Td>
                     <Text size="sm" c={d.status === 'failed' ? 'red.7' : undefined} lineClamp={2}>
                       {d.status === 'passed'
                         ? t('restore.drills.history.passedReason')
