@@ -145,6 +145,21 @@ describe('alerts screen in serve mode', () => {
     await page.click('[data-testid=alert-deliveries-result-filter] >> text=failed');
     await expect.poll(() => page.locator('[data-testid=alert-delivery-row]').count()).toBe(1);
     expect(await page.content()).not.toContain(TOKEN);
+
+    // The e-mail form: server, security with its usual port, login, sender and recipients.
+    await page.click('[data-testid=alerts-tab-channels]');
+    await page.click('[data-testid=alert-channel-add]');
+    await page.locator('[data-testid=alert-form-kind] label', { hasText: 'E-mail' }).click();
+    await page.locator('[data-testid=alert-form-host]').waitFor();
+    expect(await page.locator('[data-testid=alert-form-port]').inputValue()).toBe('587');
+    await page.fill('[data-testid=alert-form-host]', 'smtp.example.com');
+    await page.fill('[data-testid=alert-form-user]', 'alerts@example.com');
+    await page.click('[data-testid=alert-form-submit]');
+    // A user without a password, no sender, no recipients: said next to each field, nothing sent.
+    await page.getByText('A user needs its password').waitFor();
+    await page.getByText('At least one valid address').waitFor();
+    await shot(page, 'alerts-add-email');
+    await page.keyboard.press('Escape');
     expect(problems).toEqual([]);
   });
 });

@@ -120,7 +120,7 @@ function SecretField({
   if (isSet && !replacing) {
     return (
       <Stack gap={2}>
-        <Text size="sm" fw={500}>
+        <Text size="xs" fw={500}>
           {label}
         </Text>
         <Group gap="xs">
@@ -184,7 +184,7 @@ function SecretField({
   ) : null;
   return (
     <Stack gap={2}>
-      {shown ? <TextInput {...common} /> : <PasswordInput {...common} />}
+      {shown ? <TextInput {...common} /> : <PasswordInput size="xs" {...common} />}
       {cancel}
     </Stack>
   );
@@ -273,7 +273,7 @@ function ChannelForm({
               data-testid="alert-form-business"
             />
             <Stack gap={4}>
-              <Text size="sm" fw={500}>
+              <Text size="xs" fw={500}>
                 {t('alerts.form.kind')}
               </Text>
               <SegmentedControl
@@ -331,7 +331,7 @@ function ChannelForm({
           <>
             <Group grow align="flex-start">
               <Stack gap={4}>
-                <Text size="sm" fw={500}>
+                <Text size="xs" fw={500}>
                   {t('alerts.form.msgtype')}
                 </Text>
                 <SegmentedControl
@@ -350,6 +350,7 @@ function ChannelForm({
               />
             </Group>
             <TagsInput
+              size="xs"
               label={t('alerts.form.atMobiles')}
               description={t('alerts.form.atMobilesHint')}
               {...form.getInputProps('atMobiles')}
@@ -402,6 +403,7 @@ function ChannelForm({
                 data-testid="alert-form-tls"
               />
               <NumberInput
+                size="xs"
                 label={t('alerts.form.port')}
                 min={1}
                 max={65535}
@@ -445,6 +447,7 @@ function ChannelForm({
               data-testid="alert-form-from"
             />
             <TagsInput
+              size="xs"
               label={t('alerts.form.to')}
               description={t('alerts.form.toHint')}
               required

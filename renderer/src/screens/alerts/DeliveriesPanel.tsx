@@ -74,23 +74,21 @@ export function DeliveriesPanel({
         id: 'business',
         header: t('alerts.columns.business'),
         accessorFn: (d) => d.businessName ?? '',
-        meta: { width: '9%' },
+        meta: { width: '11%' },
       },
       {
         id: 'channel',
         header: t('alerts.deliveries.channel'),
         accessorFn: (d) => d.channelName,
         cell: ({ row }) => (
-          <Group gap={4} wrap="nowrap">
-            <Badge size="xs" variant="dot" color={KIND_COLOR[row.original.channelKind]}>
-              {t(`alerts.kinds.${row.original.channelKind}`)}
-            </Badge>
-            <Text size="xs" truncate>
-              {row.original.channelName}
+          <Text size="xs" truncate>
+            {row.original.channelName}{' '}
+            <Text span size="xs" c={`${KIND_COLOR[row.original.channelKind]}.7`}>
+              · {t(`alerts.kinds.${row.original.channelKind}`)}
             </Text>
-          </Group>
+          </Text>
         ),
-        meta: { width: '14%' },
+        meta: { width: '17%' },
       },
       {
         id: 'event',
@@ -104,7 +102,7 @@ export function DeliveriesPanel({
             </Text>
           </Text>
         ),
-        meta: { width: 190 },
+        meta: { width: 170 },
       },
       {
         id: 'summary',
