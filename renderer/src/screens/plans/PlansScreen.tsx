@@ -13,6 +13,7 @@ import { useBusinesses, useHosts, usePlans, useRepos } from '../../queries/hooks
 import { useCallMutation } from '../../queries/mutations';
 import { queryKeys } from '../../queries/queryKeys';
 import { PlanFormModal } from './PlanFormModal';
+import { RunnerPanel } from './RunnerPanel';
 
 function retentionText(plan: Plan): string {
   const r = plan.retention;
@@ -58,6 +59,8 @@ export function PlansScreen() {
     () => (plans.data ?? []).filter((p) => businessFilter === null || p.businessId === businessFilter),
     [plans.data, businessFilter],
   );
+
+  const selectedPlan = data.find((p) => p.id === selected) ?? null;
 
   const columns = useMemo<Column<Plan>[]>(
     () => [
@@ -278,6 +281,16 @@ export function PlansScreen() {
             </Stack>
           }
         />
+      )}
+      {selectedPlan ? (
+        <RunnerPanel key={selectedPlan.id} plan={selectedPlan} />
+      ) : (
+        plans.data &&
+        plans.data.length > 0 && (
+          <Text size="xs" c="dimmed">
+            {t('runner.selectPlan')}
+          </Text>
+        )
       )}
       <PlanFormModal plan={editing} onClose={() => setEditing(null)} />
       <TypedConfirmModal
