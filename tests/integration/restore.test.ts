@@ -257,10 +257,17 @@ describe.each(resticBinaries().length > 1 ? [resticBinaries()[0]!, resticBinarie
       expect(sorted(got)).toEqual(sorted(want));
     }, 120_000);
 
-    it('this machine: a folder', async () => {
+    it('this machine: a folder, verified', async () => {
       const target = await makeTempDir('rfc-restore-local-');
-      const { record } = await runRestore({ repoId, snapshotId, paths: [path.join(source, 'app')], target: { kind: 'path', hostId: 'local', path: target } });
+      const { record } = await runRestore({
+        repoId,
+        snapshotId,
+        paths: [path.join(source, 'app')],
+        target: { kind: 'path', hostId: 'local', path: target },
+        options: { verify: true },
+      });
       expect(record.status).toBe('succeeded');
+      expect(record.commands.at(-1)).toContain('--verify');
       expect(record.targetHost).toBe('this machine');
       expect(sorted(await tree(path.join(target, source, 'app')))).toEqual(sorted(await tree(path.join(source, 'app'))));
     }, 120_000);

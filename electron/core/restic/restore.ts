@@ -195,7 +195,9 @@ export type RestoreEvent =
   | { kind: 'status'; progress: RestoreProgress }
   | { kind: 'item'; item: RestoreItem }
   | { kind: 'error'; error: RestoreItemError }
-  | { kind: 'summary'; summary: RestoreSummary };
+  | { kind: 'summary'; summary: RestoreSummary }
+  /** --verify started reading back what was written (0.14's text line; JSON versions say nothing until errors). */
+  | { kind: 'verifying' };
 
 const numberOf = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const ACTIONS = new Set<RestoreItemAction>(['restored', 'updated', 'unchanged', 'deleted']);
@@ -296,6 +298,7 @@ export class RestoreOutputParser {
   constructor(private readonly emit: (event: RestoreEvent) => void) {}
 
   stdout(ev: JsonLineEvent): void {
+    if (ev.kind === 'text' && ev.text.startsWith('verifying files in ')) this.emit({ kind: 'verifying' });
     if (ev.kind !== 'json') return;
     const parsed = parseRestoreJson(ev.value);
     if (parsed) this.emit(parsed);

@@ -224,7 +224,7 @@ export class RestoreJobs {
         }
       }
       this.setStatus(id, 'restoring');
-      const outcome = await this.runRestoreWithProgress(plan, args, job);
+      const outcome = await this.runRestoreWithProgress(plan, args, job, () => this.setStatus(id, 'verifying'));
       if (undoOf) {
         // Take away what the restore created that the safety snapshot did not have.
         job.progress({ message: 'removing what the restore created' });
@@ -248,7 +248,8 @@ export class RestoreJobs {
         return {
           status: 'partial',
           error: {
-            code: 'RESTIC_PARTIAL',
+            // Errors that came while reading back the written files: what is on the target differs from the snapshot.
+            code: outcome.verifyErrors > 0 ? 'VERIFY_FAILED' : 'RESTIC_PARTIAL',
             message: `${outcome.errors.length} file(s) could not be restored (first: ${outcome.errors[0]?.path}: ${outcome.errors[0]?.message})`,
           },
         };
@@ -284,13 +285,23 @@ export class RestoreJobs {
     plan: RestorePlan,
     args: string[],
     job: JobContext,
-  ): Promise<{ summary: RestoreRecord['summary']; errors: { path: string; message: string }[] }> {
+    onVerifying: () => void,
+  ): Promise<{ summary: RestoreRecord['summary']; errors: { path: string; message: string }[]; verifyErrors: number }> {
     const started = Date.now();
     const errors: RestoreItemError[] = [];
     let summary: RestoreSummary | undefined;
     let lastProgress: RestoreProgress | undefined;
     let estimate: { stop: () => Promise<void> } | undefined;
     let listed: { files: number; bytes: number } | undefined;
+
+    let errorEvents = 0;
+    let verifyingSince: number | undefined;
+    const verifying = (): void => {
+      if (verifyingSince !== undefined) return;
+      verifyingSince = errorEvents;
+      onVerifying();
+      job.progress({ message: 'verifying the restored files' });
+    };
 
     if (!plan.features.jsonProgress.supported) {
       // No progress from restic: the selection's size from the snapshot, the bytes at the target over time.
@@ -328,8 +339,13 @@ export class RestoreJobs {
               message: rateAndEta(done, p.totalBytes, p.secondsElapsed ?? (Date.now() - started) / 1000) || 'restoring',
             });
           } else if (e.kind === 'error') {
+            errorEvents += 1;
             job.log(`${e.error.item}: ${e.error.message}`, 'stderr');
-          } else if (e.kind === 'summary') summary = e.summary;
+          } else if (e.kind === 'summary') {
+            summary = e.summary;
+            // JSON restic prints its summary, then reads back what it wrote.
+            if (plan.request.options.verify) verifying();
+          } else if (e.kind === 'verifying') verifying();
         },
       });
       errors.push(...result.errors);
@@ -365,7 +381,7 @@ export class RestoreJobs {
             seconds,
           }
         : undefined;
-    return { summary: out, errors: fileErrors };
+    return { summary: out, errors: fileErrors, verifyErrors: verifyingSince === undefined ? 0 : errorEvents - verifyingSince };
   }
 
   /** 0.14: polls du over the target roots; progress is the growth against the selection's size (an estimate, said so). */

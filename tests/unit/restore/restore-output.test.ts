@@ -64,6 +64,9 @@ describe('restore output, 0.14.0 (text)', () => {
     expect(errors[0]!.kind === 'error' && errors[0]!.error.message).toMatch(/^open .*: operation not permitted$/);
     expect(errorCountOf(stderr)).toBe(2);
   });
+  it('says when --verify starts reading back', () => {
+    expect(parse('0.14.0', 'verify')).toEqual([{ kind: 'verifying' }]);
+  });
   it('has no --dry-run', () => {
     expect(read('0.14.0', 'dry-run').stderr).toContain('unknown flag: --dry-run');
   });
