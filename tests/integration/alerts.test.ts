@@ -24,7 +24,7 @@ import type { Core } from '../../electron/core/core';
 import { startHttpReceiver, startSmtpReceiver } from '../support/alert-receiver';
 import { resticBinaries } from '../support/peers';
 import { cleanupTempDirs, makeTempDir } from '../support/tmp';
-import { filesContaining } from '../unit/store/fixtures';
+import { filesContaining, MemorySecretStore } from '../unit/store/fixtures';
 
 const run = promisify(execFile);
 const call = { origin: 'internal' as const };
@@ -69,11 +69,14 @@ describe('alert channels and send test', () => {
     const logs: string[] = [];
     const receiver = await startHttpReceiver({ dingtalkSecret: DING_SECRET });
     const smtp = await startSmtpReceiver('alerts@example.com', SMTP_PASSWORD);
+    // An in-memory secret store, so the test can see what is (and is no longer) kept there.
+    const secretStore = new MemorySecretStore();
     const core = await createCore({
       dataDir,
       mode: 'serve',
       version: 'test',
       demo: false,
+      secrets: secretStore,
       log: (m) => logs.push(m),
     });
     const replies: string[] = [];
@@ -283,6 +286,26 @@ describe('alert channels and send test', () => {
       await rec('alerts.channelRemove', { id: gone.id });
       expect((await rec<AlertChannel[]>('alerts.channels', {})).some((c) => c.id === gone.id)).toBe(false);
       expect((await rec<AlertDelivery[]>('alerts.history', { channelId: gone.id })).length).toBe(1);
+
+      // ---- a business removed takes its channels and their secrets with it
+      const goneBiz = await rec<{ id: string }>('businesses.add', { name: 'Gone Co' });
+      const goneToken = 'gone-co-token-0123456789abcdef';
+      const goneChannel = await rec<AlertChannel>('alerts.channelAdd', {
+        businessId: goneBiz.id,
+        name: 'gone co hook',
+        settings: { kind: 'webhook' },
+        secrets: { url: `${receiver.base}/hook/${goneToken}` },
+      });
+      expect([...secretStore.values.values()].some((v) => v.includes(goneToken))).toBe(true);
+      await rec('businesses.remove', { id: goneBiz.id, confirm: 'Gone Co' });
+      expect((await rec<AlertChannel[]>('alerts.channels', {})).some((c) => c.id === goneChannel.id)).toBe(
+        false,
+      );
+      expect([...secretStore.values.values()].some((v) => v.includes(goneToken))).toBe(false);
+      expect([...secretStore.values.keys()].some((k) => k.includes(goneChannel.id))).toBe(false);
+      // The removed 'gone' channel's URL went with it too; the others' are kept.
+      expect([...secretStore.values.values()].some((v) => v.includes(`${tokens.slack}-gone`))).toBe(false);
+      expect([...secretStore.values.values()].some((v) => v.includes(tokens.webhook))).toBe(true);
 
       // ---- secrets: not in any file but the secret store, not in logs, replies or the audit log
       const audit = JSON.stringify(await dispatch(core, 'audit.list', {}));

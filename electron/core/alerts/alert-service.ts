@@ -87,7 +87,16 @@ export class AlertService {
     };
   }
 
+  /** Deletes the secrets of channels that are gone (removed, or with their business). */
+  async purgeRemovedSecrets(): Promise<void> {
+    for (const id of this.store.removedChannelIds()) {
+      await this.deleteSecrets(id);
+      this.store.forgetRemoved(id);
+    }
+  }
+
   async list(businessId?: string): Promise<AlertChannel[]> {
+    await this.purgeRemovedSecrets();
     const last = this.store.lastDeliveries();
     const records = this.store.listChannels(businessId !== undefined ? { businessId } : {});
     return Promise.all(records.map((r) => this.toChannel(r, last.get(r.id))));
@@ -144,7 +153,7 @@ export class AlertService {
     } catch (error) {
       // Nothing half-made: a channel without its URL would fail every alert.
       this.store.removeChannel(record.id);
-      await this.deleteSecrets(record.id);
+      await this.purgeRemovedSecrets();
       throw error;
     }
     return this.get(record.id);
@@ -208,7 +217,7 @@ export class AlertService {
   async remove(id: string): Promise<void> {
     this.store.getChannel(id);
     this.store.removeChannel(id);
-    await this.deleteSecrets(id);
+    await this.purgeRemovedSecrets();
   }
 
   /**

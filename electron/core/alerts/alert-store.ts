@@ -208,12 +208,26 @@ export class AlertStore {
     this.db.prepare('DELETE FROM alert_channels WHERE id = ?').run(id);
   }
 
+  /** Channels removed (directly or with their business) whose secrets may still be stored. */
+  removedChannelIds(): string[] {
+    return (
+      this.db.prepare('SELECT channel_id FROM alert_channels_removed').all() as { channel_id: string }[]
+    ).map((r) => r.channel_id);
+  }
+
+  forgetRemoved(channelId: string): void {
+    this.db.prepare('DELETE FROM alert_channels_removed WHERE channel_id = ?').run(channelId);
+  }
+
   private assertNameFree(businessId: string, name: string): void {
     const taken = this.db
       .prepare('SELECT 1 FROM alert_channels WHERE business_id = ? AND lower(name) = lower(?)')
       .get(businessId, name);
     if (taken)
-      throw new ConsoleError('CONFLICT', `An alert channel with this name already exists for this business ("${name}").`);
+      throw new ConsoleError(
+        'CONFLICT',
+        `An alert channel with this name already exists for this business ("${name}").`,
+      );
   }
 
   // ---- deliveries

@@ -16,6 +16,9 @@ export function alertHandlers(
 ): Pick<Handlers, keyof typeof alertMethods> {
   const service = new AlertService(ctx, options);
   service.watchDailyChecks();
+  void service
+    .purgeRemovedSecrets()
+    .catch((error: unknown) => ctx.log(`alerts: removing secrets of removed channels: ${String(error)}`));
 
   return {
     'alerts.channels': async ({ businessId }) => service.list(businessId),

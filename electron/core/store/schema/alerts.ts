@@ -59,12 +59,33 @@ CREATE TABLE alert_state (
 ) STRICT;
 `;
 
+// A business removed takes its channels with it (ON DELETE CASCADE), but
+// their secrets live in the secret store, which SQLite cannot reach: the
+// trigger notes every removed channel, and the alert service deletes the
+// secrets of what it finds noted (at start and before listing).
+const V41_REMOVED_CHANNELS = `
+CREATE TABLE alert_channels_removed (
+  channel_id TEXT PRIMARY KEY
+) STRICT;
+CREATE TRIGGER alert_channels_note_removed AFTER DELETE ON alert_channels
+BEGIN
+  INSERT OR IGNORE INTO alert_channels_removed (channel_id) VALUES (OLD.id);
+END;
+`;
+
 export const ALERTS_MIGRATIONS: readonly Migration[] = [
   {
     version: 40,
     name: 'alert channels, deliveries and per-subject alert state',
     up(db) {
       db.exec(V40_ALERTS);
+    },
+  },
+  {
+    version: 41,
+    name: 'note removed alert channels so their secrets are deleted',
+    up(db) {
+      db.exec(V41_REMOVED_CHANNELS);
     },
   },
 ];
