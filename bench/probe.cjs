@@ -6,6 +6,7 @@
  * - event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms resolution):
  *   p99, max and mean since the last reset;
  * - peak resident memory (VmHWM, like /proc from outside);
+ * - CPU time of the process and of its finished children (restic);
  * - when the first stdout bytes of a `restic diff` reached the process
  *   (Date.now(), comparable with a browser on the same machine).
  *
@@ -44,7 +45,18 @@ if (out) {
       return null;
     }
   };
+  /** CPU of reaped children (restic), from /proc/self/stat (clock ticks of 10 ms). */
+  const childrenCpuMs = () => {
+    try {
+      const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[13]) + Number(fields[14])) * 10;
+    } catch {
+      return null;
+    }
+  };
   const write = () => {
+    const cpu = process.cpuUsage();
     const ms = (ns) => ns / 1e6;
     const stats = {
       at: Date.now(),
@@ -58,6 +70,7 @@ if (out) {
       peakRssMiB: vmHwmMiB(),
       rssMiB: process.memoryUsage.rss() / 1048576,
       firstDiffDataAt,
+      cpu: { selfMs: (cpu.user + cpu.system) / 1000, childrenMs: childrenCpuMs() },
     };
     fs.writeFileSync(`${out}.tmp`, JSON.stringify(stats));
     fs.renameSync(`${out}.tmp`, out);

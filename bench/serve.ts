@@ -25,6 +25,8 @@ export interface ProbeStats {
   rssMiB: number;
   /** Date.now() in the console when a restic diff's first stdout bytes arrived. */
   firstDiffDataAt: number | null;
+  /** CPU time so far of the console process and of its finished children (restic), ms. */
+  cpu: { selfMs: number; childrenMs: number | null };
 }
 
 export interface StartOptions {

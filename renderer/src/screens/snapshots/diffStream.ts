@@ -30,6 +30,12 @@ export interface DiffStreamState {
 /** After the reply, how long chunks still in flight may take before the stream counts as broken. */
 const LATE_CHUNKS_MS = 10_000;
 const KEPT_DIFFS = 4;
+const PUBLISH_MS = 300;
+/**
+ * Changes listed at most. The core keeps none of a streamed diff, so the
+ * bound is the page's memory: 200 000 rows are about 40 MB here.
+ */
+const STREAM_LIMIT = 200_000;
 const finished = new Map<string, { changes: DiffChange[]; reply: StreamReply }>();
 
 function remember(key: string, value: { changes: DiffChange[]; reply: StreamReply }): void {
@@ -65,14 +71,19 @@ export function useDiffStream(repoId: string, from: string, to: string, attempt 
     let nextSeq = 0;
     let reply: StreamReply | null = null;
     let frame: number | null = null;
+    let pace: ReturnType<typeof setTimeout> | null = null;
+    let published = 0;
     let lateTimer: ReturnType<typeof setTimeout> | null = null;
     let over = false;
     const controller = new AbortController();
 
-    // One render per animation frame however many chunks arrived in it.
+    // The first rows at the next frame; after that at most one render per
+    // PUBLISH_MS: each render filters and counts every row received so far.
     const publish = () => {
       frame = null;
+      pace = null;
       if (over) return;
+      published += 1;
       const complete = reply !== null && changes.length >= reply.count;
       if (complete) {
         over = true;
@@ -82,7 +93,10 @@ export function useDiffStream(repoId: string, from: string, to: string, attempt 
       set(() => ({ changes, received: changes.length, reply, complete, error: null }));
     };
     const schedule = () => {
-      if (frame === null) frame = requestAnimationFrame(publish);
+      if (frame !== null || pace !== null) return;
+      if (published === 0 || (reply !== null && changes.length >= reply.count))
+        frame = requestAnimationFrame(publish);
+      else pace = setTimeout(() => (frame = requestAnimationFrame(publish)), PUBLISH_MS);
     };
 
     const unsubscribe = client.subscribe('snapshots.diffChunk', (chunk) => {
@@ -98,7 +112,11 @@ export function useDiffStream(repoId: string, from: string, to: string, attempt 
     });
 
     client
-      .call('snapshots.diffStream', { repoId, from, to, streamId }, { signal: controller.signal })
+      .call(
+        'snapshots.diffStream',
+        { repoId, from, to, streamId, limit: STREAM_LIMIT },
+        { signal: controller.signal },
+      )
       .then((value) => {
         if (over) return;
         reply = value;
@@ -127,6 +145,7 @@ export function useDiffStream(repoId: string, from: string, to: string, attempt 
       controller.abort();
       unsubscribe();
       if (frame !== null) cancelAnimationFrame(frame);
+      if (pace !== null) clearTimeout(pace);
       if (lateTimer) clearTimeout(lateTimer);
     };
   }, [client, key, run, repoId, from, to]);
