@@ -21,12 +21,12 @@ export function bucketNameProblem(name: string): string | null {
   if (name.includes('..')) return 'a bucket name has no two dots in a row';
   if (/\.-|-\./.test(name)) return 'a bucket name has no dot next to a hyphen';
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return 'a bucket name must not look like an IP address';
-  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) return 'a bucket name must not start with xn--, sthree- or amzn-s3-demo-';
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name))
+    return 'a bucket name must not start with xn--, sthree- or amzn-s3-demo-';
   if (/(-s3alias|--ol-s3|--x-s3|--table-s3)$/.test(name))
     return 'a bucket name must not end with -s3alias, --ol-s3, --x-s3 or --table-s3';
   return null;
 }
-
 
 const CheckStatus = z.enum(['ok', 'warning', 'failing']);
 
@@ -189,7 +189,10 @@ export function quotaStatus(percent: number | null): z.infer<typeof CheckStatus>
 
 /** A name for `mc` aliases: the connection name reduced to what mc accepts. */
 export function mcAliasName(name: string): string {
-  const a = name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+  const a = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return /^[a-z]/.test(a) ? a.slice(0, 40) : `minio-${a}`.slice(0, 40);
 }
 
@@ -202,17 +205,20 @@ export const minioMethods = {
   'minio.add': method({
     input: MinioConnectionInputSchema,
     output: MinioConnectionSchema,
-    summary: 'Add a MinIO connection; the admin key is checked first (unless skipCheck) and its secret goes to the secret store.',
+    summary:
+      'Add a MinIO connection; the admin key is checked first (unless skipCheck) and its secret goes to the secret store.',
   }),
   'minio.update': method({
     input: MinioConnectionUpdateSchema,
     output: MinioConnectionSchema,
-    summary: 'Change a MinIO connection (a new secret replaces the stored one; the changed key is checked first).',
+    summary:
+      'Change a MinIO connection (a new secret replaces the stored one; the changed key is checked first).',
   }),
   'minio.remove': method({
     input: z.object({ id: IdSchema, confirm: ConfirmInput }).strict(),
     output: z.object({}),
-    summary: 'Remove a MinIO connection and its stored secret (type its name to confirm); MinIO itself is left alone.',
+    summary:
+      'Remove a MinIO connection and its stored secret (type its name to confirm); MinIO itself is left alone.',
   }),
   'minio.status': method({
     input: z.object({ id: IdSchema, refresh: z.boolean().optional() }).strict(),

@@ -47,7 +47,11 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 const bucketPolicy = (bucket: string) => ({
   Version: '2012-10-17',
   Statement: [
-    { Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: [`arn:aws:s3:::${bucket}`] },
+    {
+      Effect: 'Allow',
+      Action: ['s3:ListBucket', 's3:GetBucketLocation'],
+      Resource: [`arn:aws:s3:::${bucket}`],
+    },
     { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [`arn:aws:s3:::${bucket}/*`] },
     { Effect: 'Allow', Action: ['s3:DeleteObject'], Resource: [`arn:aws:s3:::${bucket}/locks/*`] },
   ],
@@ -60,7 +64,9 @@ describe('MinIO admin client (real server, checked with mc)', () => {
     expect(h.writeQuorum).toBe(1);
     const info = await admin.info();
     expect(info.mode).toBe('online');
-    const mcInfo = (await mc.mcJson(['admin', 'info', mc.alias]))[0] as { info?: { backend?: { onlineDisks?: number } } };
+    const mcInfo = (await mc.mcJson(['admin', 'info', mc.alias]))[0] as {
+      info?: { backend?: { onlineDisks?: number } };
+    };
     expect(info.backend?.onlineDisks).toBe(mcInfo.info?.backend?.onlineDisks ?? 1);
     expect(info.servers?.[0]?.drives?.[0]?.path).toBe(minio.dataDirs[0]);
   });
@@ -72,17 +78,26 @@ describe('MinIO admin client (real server, checked with mc)', () => {
     await admin.setBucketQuota('acme-backup', 5 * 1024 * 1024);
     expect(await s3.bucketExists('acme-backup')).toBe(true);
     expect(await s3.getBucketVersioning('acme-backup')).toBe('Enabled');
-    expect(await s3.getObjectLockConfig('acme-backup')).toEqual({ mode: 'COMPLIANCE', unit: 'Years', validity: 1 });
+    expect(await s3.getObjectLockConfig('acme-backup')).toEqual({
+      mode: 'COMPLIANCE',
+      unit: 'Years',
+      validity: 1,
+    });
     expect(await admin.getBucketQuota('acme-backup')).toEqual({ size: 5 * 1024 * 1024, type: 'hard' });
 
-    const quota = (await mc.mcJson(['quota', 'info', `${mc.alias}/acme-backup`]))[0] as Record<string, unknown>;
+    const quota = (await mc.mcJson(['quota', 'info', `${mc.alias}/acme-backup`]))[0] as Record<
+      string,
+      unknown
+    >;
     expect(Number(quota.size ?? quota.quota)).toBe(5 * 1024 * 1024);
     expect(quota.type ?? quota.quotatype).toBe('hard');
     const versioning = (await mc.mcJson(['version', 'info', `${mc.alias}/acme-backup`]))[0] as {
       versioning?: { status?: string };
     };
     expect(versioning.versioning?.status).toBe('Enabled');
-    const lock = (await mc.mcJson(['retention', 'info', '--default', `${mc.alias}/acme-backup`]))[0] as Record<string, unknown>;
+    const lock = (
+      await mc.mcJson(['retention', 'info', '--default', `${mc.alias}/acme-backup`])
+    )[0] as Record<string, unknown>;
     expect(JSON.stringify(lock)).toMatch(/COMPLIANCE/);
 
     await admin.setBucketQuota('acme-backup', 0);
@@ -97,7 +112,10 @@ describe('MinIO admin client (real server, checked with mc)', () => {
     // Again: resumable onboarding repeats steps.
     await admin.attachPolicy('acme-host', ['acme-host']);
 
-    const user = (await mc.mcJson(['admin', 'user', 'info', mc.alias, 'acme-host']))[0] as Record<string, unknown>;
+    const user = (await mc.mcJson(['admin', 'user', 'info', mc.alias, 'acme-host']))[0] as Record<
+      string,
+      unknown
+    >;
     expect(user.userStatus).toBe('enabled');
     expect(String(user.policyName)).toBe('acme-host');
     const pol = (await mc.mcJson(['admin', 'policy', 'info', mc.alias, 'acme-host']))[0] as {
@@ -107,9 +125,15 @@ describe('MinIO admin client (real server, checked with mc)', () => {
     expect(resources).toContain('arn:aws:s3:::acme-backup/locks/*');
     expect(await admin.policyInfo('acme-host')).toMatchObject({ Statement: expect.any(Array) });
 
-    expect((await admin.listUsers())['acme-host']).toMatchObject({ status: 'enabled', policyName: 'acme-host' });
+    expect((await admin.listUsers())['acme-host']).toMatchObject({
+      status: 'enabled',
+      policyName: 'acme-host',
+    });
     await admin.setUserStatus('acme-host', 'disabled');
-    const disabled = (await mc.mcJson(['admin', 'user', 'info', mc.alias, 'acme-host']))[0] as Record<string, unknown>;
+    const disabled = (await mc.mcJson(['admin', 'user', 'info', mc.alias, 'acme-host']))[0] as Record<
+      string,
+      unknown
+    >;
     expect(disabled.userStatus).toBe('disabled');
     await admin.setUserStatus('acme-host', 'enabled');
   });
@@ -126,10 +150,9 @@ describe('MinIO admin client (real server, checked with mc)', () => {
     const info = await admin.serviceAccountInfo(creds.accessKey);
     expect(info.parentUser).toBe('acme-host');
     expect(info.impliedPolicy).toBe(false);
-    const mcInfo = (await mc.mcJson(['admin', 'user', 'svcacct', 'info', mc.alias, creds.accessKey]))[0] as Record<
-      string,
-      unknown
-    >;
+    const mcInfo = (
+      await mc.mcJson(['admin', 'user', 'svcacct', 'info', mc.alias, creds.accessKey])
+    )[0] as Record<string, unknown>;
     expect(mcInfo.parentUser).toBe('acme-host');
     expect(mcInfo.name).toBe('acme-maintenance');
     expect(await admin.listServiceAccounts('acme-host')).toContain(creds.accessKey);
@@ -157,7 +180,11 @@ describe('MinIO admin client (real server, checked with mc)', () => {
       });
       await a.addUser(user, `secret-for-${user}`);
       // Logging in with that secret proves the server decrypted it right.
-      const asUser = new MinioS3({ endpoint: minio.endpoint, accessKey: user, secretKey: `secret-for-${user}` });
+      const asUser = new MinioS3({
+        endpoint: minio.endpoint,
+        accessKey: user,
+        secretKey: `secret-for-${user}`,
+      });
       // No policy yet: authenticated but denied (a wrong secret would be SignatureDoesNotMatch).
       const err = await failure(asUser.listBuckets());
       expect(err.detail).toMatchObject({ code: 'AccessDenied' });
@@ -175,15 +202,27 @@ describe('MinIO admin client (real server, checked with mc)', () => {
     expect(e.code).toBe('MINIO_ERROR');
     expect(e.detail).toMatchObject({ code: 'NoSuchBucket' });
 
-    const wrongSecret = new MinioAdmin({ endpoint: minio.endpoint, accessKey: minio.accessKey, secretKey: 'wrong-secret' });
+    const wrongSecret = new MinioAdmin({
+      endpoint: minio.endpoint,
+      accessKey: minio.accessKey,
+      secretKey: 'wrong-secret',
+    });
     const auth = await failure(wrongSecret.info());
     expect(auth.code).toBe('MINIO_AUTH_FAILED');
     expect(auth.detail).toMatchObject({ code: 'SignatureDoesNotMatch' });
     expect(JSON.stringify(auth.detail)).not.toContain(minio.secretKey);
-    const unknownKey = new MinioAdmin({ endpoint: minio.endpoint, accessKey: 'nobody', secretKey: 'whatever1' });
+    const unknownKey = new MinioAdmin({
+      endpoint: minio.endpoint,
+      accessKey: 'nobody',
+      secretKey: 'whatever1',
+    });
     expect(await codeOf(unknownKey.info())).toBe('MINIO_AUTH_FAILED');
     // A valid key without admin rights.
-    const notAdmin = new MinioAdmin({ endpoint: minio.endpoint, accessKey: 'acme-host', secretKey: 'host-secret-0001' });
+    const notAdmin = new MinioAdmin({
+      endpoint: minio.endpoint,
+      accessKey: 'acme-host',
+      secretKey: 'host-secret-0001',
+    });
     expect(await codeOf(notAdmin.listUsers())).toBe('MINIO_AUTH_FAILED');
   });
 

@@ -58,7 +58,13 @@ function breakDrive(dir: string): void {
 beforeAll(async () => {
   minio = await startMinio({ drives: 4 });
   dataDir = await makeTempDir('rfc-minio-console-');
-  core = await createCore({ dataDir, mode: 'serve', version: 'test', demo: false, log: (m) => logLines.push(m) });
+  core = await createCore({
+    dataDir,
+    mode: 'serve',
+    version: 'test',
+    demo: false,
+    log: (m) => logLines.push(m),
+  });
 });
 
 afterAll(async () => {
@@ -72,20 +78,22 @@ describe('MinIO connections and health through the console', () => {
 
   it('refuses a wrong key, a server that is down and a bad endpoint, storing nothing', async () => {
     const base = { name: 'main', endpoint: minio.endpoint, accessKey: minio.accessKey };
-    expect((await errorOf('minio.add', { ...base, secretKey: 'wrong-secret-key' })).code).toBe('MINIO_AUTH_FAILED');
-    expect((await errorOf('minio.add', { ...base, accessKey: 'nobody', secretKey: minio.secretKey })).code).toBe(
+    expect((await errorOf('minio.add', { ...base, secretKey: 'wrong-secret-key' })).code).toBe(
       'MINIO_AUTH_FAILED',
     );
+    expect(
+      (await errorOf('minio.add', { ...base, accessKey: 'nobody', secretKey: minio.secretKey })).code,
+    ).toBe('MINIO_AUTH_FAILED');
     const down = `http://127.0.0.1:${await freePort('127.0.0.1')}`;
     const e = await errorOf('minio.add', { ...base, endpoint: down, secretKey: minio.secretKey });
     expect(e.code).toBe('MINIO_UNREACHABLE');
     expect(e.message).toMatch(/connection refused/);
-    expect((await errorOf('minio.add', { ...base, endpoint: 'ftp://x', secretKey: minio.secretKey })).code).toBe(
-      'BAD_REQUEST',
-    );
-    expect((await errorOf('minio.add', { ...base, caPem: 'not a pem', secretKey: minio.secretKey })).code).toBe(
-      'BAD_REQUEST',
-    );
+    expect(
+      (await errorOf('minio.add', { ...base, endpoint: 'ftp://x', secretKey: minio.secretKey })).code,
+    ).toBe('BAD_REQUEST');
+    expect(
+      (await errorOf('minio.add', { ...base, caPem: 'not a pem', secretKey: minio.secretKey })).code,
+    ).toBe('BAD_REQUEST');
     expect(await ok<MinioConnection[]>('minio.list', {})).toEqual([]);
   });
 
@@ -96,12 +104,26 @@ describe('MinIO connections and health through the console', () => {
       accessKey: minio.accessKey,
       secretKey: minio.secretKey,
     });
-    expect(conn).toMatchObject({ name: 'main', endpoint: minio.endpoint, secretSet: true, tls: false, caSet: false });
+    expect(conn).toMatchObject({
+      name: 'main',
+      endpoint: minio.endpoint,
+      secretSet: true,
+      tls: false,
+      caSet: false,
+    });
     expect(conn.mcAlias).toBe(`mc alias set main ${minio.endpoint} ${minio.accessKey} '********' --api s3v4`);
     expect(JSON.stringify(await ok('minio.list', {}))).not.toContain(minio.secretKey);
-    expect((await errorOf('minio.add', { name: 'MAIN', endpoint: minio.endpoint, accessKey: 'x1x', secretKey: 'y'.repeat(8), skipCheck: true })).code).toBe(
-      'CONFLICT',
-    );
+    expect(
+      (
+        await errorOf('minio.add', {
+          name: 'MAIN',
+          endpoint: minio.endpoint,
+          accessKey: 'x1x',
+          secretKey: 'y'.repeat(8),
+          skipCheck: true,
+        })
+      ).code,
+    ).toBe('CONFLICT');
   });
 
   it('a healthy four-drive set: all online, parity 2, one more drive may fail for writes and two for reads', async () => {
@@ -111,7 +133,14 @@ describe('MinIO connections and health through the console', () => {
     expect(await ok('minio.status', { id: conn.id })).toBeNull();
     const s = await ok<MinioStatus>('minio.status', { id: conn.id, refresh: true });
     expect(s.status).toBe('ok');
-    expect(s).toMatchObject({ drivesOnline: 4, drivesOffline: 0, parity: 2, moreForWrite: 1, moreForRead: 2, healingDrives: 0 });
+    expect(s).toMatchObject({
+      drivesOnline: 4,
+      drivesOffline: 0,
+      parity: 2,
+      moreForWrite: 1,
+      moreForRead: 2,
+      healingDrives: 0,
+    });
     expect(s.live.ok && s.writeQuorum.ok && s.readQuorum.ok).toBe(true);
     expect(s.writeQuorum.quorum).toBe(3);
     expect(s.readQuorum.quorum).toBe(2);
@@ -120,8 +149,12 @@ describe('MinIO connections and health through the console', () => {
     ]);
     expect(s.drives.map((d) => d.endpoint).sort()).toEqual([...minio.dataDirs].sort());
     expect(s.capacity!.totalBytes).toBeGreaterThan(0);
-    expect(s.buckets).toEqual([expect.objectContaining({ name: 'acme-backup', quotaBytes: 10 * 1024 * 1024 })]);
-    expect(s.reasons[0]).toMatch(/healthy.*all 4 drives online; 1 drive more may fail with writes going on \(2 drives for reads\)/);
+    expect(s.buckets).toEqual([
+      expect.objectContaining({ name: 'acme-backup', quotaBytes: 10 * 1024 * 1024 }),
+    ]);
+    expect(s.reasons[0]).toMatch(
+      /healthy.*all 4 drives online; 1 drive more may fail with writes going on \(2 drives for reads\)/,
+    );
     expect(s.commands).toContain('mc admin info main');
     // The last status is kept for the panel.
     expect((await ok<MinioStatus>('minio.status', { id: conn.id })).checkedAt).toBe(s.checkedAt);
@@ -142,7 +175,9 @@ describe('MinIO connections and health through the console', () => {
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ status: 'warning', hostName: 'MinIO main' });
     expect(items[0]!.reason).toMatch(/MinIO main: 1 of 4 drives offline; no further drive may fail/);
-    const quota = (await ok<{ items: DailyCheckItem[] }>('fleet.check', {})).items.filter((i) => i.item === 'quota');
+    const quota = (await ok<{ items: DailyCheckItem[] }>('fleet.check', {})).items.filter(
+      (i) => i.item === 'quota',
+    );
     expect(quota).toEqual([expect.objectContaining({ status: 'ok' })]);
   });
 
@@ -170,7 +205,8 @@ describe('MinIO connections and health through the console', () => {
   it('the secret is in no SQLite file, log line or audit entry', async () => {
     const files = readdirSync(dataDir).filter((f) => f.startsWith('console.db'));
     expect(files.length).toBeGreaterThan(0);
-    for (const f of files) expect(readFileSync(path.join(dataDir, f)).includes(Buffer.from(minio.secretKey))).toBe(false);
+    for (const f of files)
+      expect(readFileSync(path.join(dataDir, f)).includes(Buffer.from(minio.secretKey))).toBe(false);
     expect(logLines.join('\n')).not.toContain(minio.secretKey);
     const audit = await ok<unknown>('audit.list', {});
     expect(JSON.stringify(audit)).not.toContain(minio.secretKey);

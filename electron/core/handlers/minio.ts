@@ -110,7 +110,8 @@ export function minioHandlers(ctx: CoreContext): Pick<Handlers, keyof typeof min
               throw new ConsoleError('BAD_REQUEST', 'No secret key is stored for this connection: enter it.');
             await checkAdminKey(fields, secret);
           }
-          if (input.secretKey !== undefined) await ctx.secrets.set(minioSecretName(current.id), input.secretKey);
+          if (input.secretKey !== undefined)
+            await ctx.secrets.set(minioSecretName(current.id), input.secretKey);
           return toContract(store.update(current.id, fields), ctx.secrets);
         },
         { secretChanged: input.secretKey !== undefined },

@@ -156,13 +156,19 @@ export function normaliseEndpoint(endpoint: string): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new ConsoleError('BAD_REQUEST', `A MinIO endpoint is http:// or https://, not ${url.protocol}.`);
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.username || url.password)
-    throw new ConsoleError('BAD_REQUEST', 'A MinIO endpoint is scheme, host and port only (no path, query or user).');
+    throw new ConsoleError(
+      'BAD_REQUEST',
+      'A MinIO endpoint is scheme, host and port only (no path, query or user).',
+    );
   return new URL(`${url.protocol}//${url.host}`);
 }
 
 export function checkBucketName(bucket: string): void {
   const problem = bucketNameProblem(bucket);
-  if (problem) throw new ConsoleError('BUCKET_INVALID', `"${bucket}" is not a valid bucket name: ${problem}.`, { bucket });
+  if (problem)
+    throw new ConsoleError('BUCKET_INVALID', `"${bucket}" is not a valid bucket name: ${problem}.`, {
+      bucket,
+    });
 }
 
 function num(v: unknown): number {
@@ -317,9 +323,16 @@ export class MinioAdmin {
   // ------------------------------------------------------------- users ----
 
   /** Adds a user, or changes the secret and status of an existing one (MinIO's add-user is an upsert). */
-  async addUser(accessKey: string, secretKey: string, status: UserStatus = 'enabled', signal?: AbortSignal): Promise<void> {
-    if (accessKey.length < 3) throw new ConsoleError('INVALID_NAME', 'A MinIO access key has at least 3 characters.');
-    if (secretKey.length < 8) throw new ConsoleError('INVALID_NAME', 'A MinIO secret key has at least 8 characters.');
+  async addUser(
+    accessKey: string,
+    secretKey: string,
+    status: UserStatus = 'enabled',
+    signal?: AbortSignal,
+  ): Promise<void> {
+    if (accessKey.length < 3)
+      throw new ConsoleError('INVALID_NAME', 'A MinIO access key has at least 3 characters.');
+    if (secretKey.length < 8)
+      throw new ConsoleError('INVALID_NAME', 'A MinIO secret key has at least 8 characters.');
     await this.call('PUT', '/add-user', {
       operation: `add user ${accessKey}`,
       query: { accessKey },
@@ -346,10 +359,14 @@ export class MinioAdmin {
 
   /** Users by access key (the reply is madmin-encrypted with our secret key). */
   async listUsers(signal?: AbortSignal): Promise<Record<string, UserInfo>> {
-    const users = await this.callEncrypted<Record<string, UserInfo & { secretKey?: string }>>('GET', '/list-users', {
-      operation: 'list users',
-      ...(signal ? { signal } : {}),
-    });
+    const users = await this.callEncrypted<Record<string, UserInfo & { secretKey?: string }>>(
+      'GET',
+      '/list-users',
+      {
+        operation: 'list users',
+        ...(signal ? { signal } : {}),
+      },
+    );
     // Old servers included each user's secret: drop it here so it travels no further.
     const out: Record<string, UserInfo> = {};
     for (const [k, v] of Object.entries(users ?? {})) {
@@ -415,7 +432,10 @@ export class MinioAdmin {
         ...(signal ? { signal } : {}),
       });
     } catch (error) {
-      if (error instanceof ConsoleError && (error.detail as { code?: string })?.code === 'XMinioAdminPolicyChangeAlreadyApplied')
+      if (
+        error instanceof ConsoleError &&
+        (error.detail as { code?: string })?.code === 'XMinioAdminPolicyChangeAlreadyApplied'
+      )
         return;
       throw error;
     }
@@ -424,7 +444,10 @@ export class MinioAdmin {
   // -------------------------------------------------- service accounts ----
 
   /** A service account (access key) under a user; the returned secret is shown once and must go to the secret store. */
-  async addServiceAccount(req: ServiceAccountRequest, signal?: AbortSignal): Promise<ServiceAccountCredentials> {
+  async addServiceAccount(
+    req: ServiceAccountRequest,
+    signal?: AbortSignal,
+  ): Promise<ServiceAccountCredentials> {
     if (req.name !== undefined && req.name.length > 32)
       throw new ConsoleError('INVALID_NAME', 'A service account name has at most 32 characters.');
     const body: Record<string, unknown> = {};
@@ -480,12 +503,18 @@ export class MinioAdmin {
 
   /** Access keys of a user's service accounts. */
   async listServiceAccounts(user: string, signal?: AbortSignal): Promise<string[]> {
-    const r = await this.callEncrypted<{ accounts?: ({ accessKey?: string } | string)[] }>('GET', '/list-service-accounts', {
-      operation: `list service accounts of ${user}`,
-      query: { user },
-      ...(signal ? { signal } : {}),
-    });
-    return (r.accounts ?? []).map((a) => (typeof a === 'string' ? a : (a.accessKey ?? ''))).filter((a) => a !== '');
+    const r = await this.callEncrypted<{ accounts?: ({ accessKey?: string } | string)[] }>(
+      'GET',
+      '/list-service-accounts',
+      {
+        operation: `list service accounts of ${user}`,
+        query: { user },
+        ...(signal ? { signal } : {}),
+      },
+    );
+    return (r.accounts ?? [])
+      .map((a) => (typeof a === 'string' ? a : (a.accessKey ?? '')))
+      .filter((a) => a !== '');
   }
 
   async deleteServiceAccount(accessKey: string, signal?: AbortSignal): Promise<void> {
@@ -501,11 +530,15 @@ export class MinioAdmin {
   /** The bucket's quota, or null when it has none. */
   async getBucketQuota(bucket: string, signal?: AbortSignal): Promise<BucketQuota | null> {
     checkBucketName(bucket);
-    const r = await this.callJson<{ quota?: number; size?: number; quotatype?: string }>('GET', '/get-bucket-quota', {
-      operation: `get quota of ${bucket}`,
-      query: { bucket },
-      ...(signal ? { signal } : {}),
-    });
+    const r = await this.callJson<{ quota?: number; size?: number; quotatype?: string }>(
+      'GET',
+      '/get-bucket-quota',
+      {
+        operation: `get quota of ${bucket}`,
+        query: { bucket },
+        ...(signal ? { signal } : {}),
+      },
+    );
     const size = num(r.size) || num(r.quota);
     return size > 0 ? { size, type: r.quotatype ?? 'hard' } : null;
   }

@@ -96,9 +96,9 @@ export class MinioConnectionStore {
   ) {}
 
   list(): StoredConnection[] {
-    return (this.db.prepare('SELECT * FROM minio_connections ORDER BY name COLLATE NOCASE, id').all() as Row[]).map(
-      toConnection,
-    );
+    return (
+      this.db.prepare('SELECT * FROM minio_connections ORDER BY name COLLATE NOCASE, id').all() as Row[]
+    ).map(toConnection);
   }
 
   get(id: string): StoredConnection {
@@ -124,9 +124,9 @@ export class MinioConnectionStore {
 
   /** Checks a name is free before anything slow (the admin check) runs. */
   assertNameFree(name: string, exceptId?: string): void {
-    const row = this.db.prepare('SELECT id FROM minio_connections WHERE name = ? COLLATE NOCASE').get(name) as
-      | { id: string }
-      | undefined;
+    const row = this.db
+      .prepare('SELECT id FROM minio_connections WHERE name = ? COLLATE NOCASE')
+      .get(name) as { id: string } | undefined;
     if (row && row.id !== exceptId)
       throw new ConsoleError('CONFLICT', 'A MinIO connection with this name already exists.');
   }
@@ -160,14 +160,15 @@ export class MinioConnectionStore {
 
   lastStatus(id: string): MinioStatus | null {
     const row = this.db.prepare('SELECT summary FROM minio_status WHERE connection_id = ?').get(id) as
-      | { summary: string }
-      | undefined;
+      { summary: string } | undefined;
     return row ? fromJson<MinioStatus | null>(row.summary, null) : null;
   }
 }
 
 /** `mc alias set` for a connection, the secret masked (mc reads a custom CA from its certs dir, noted). */
-export function mcAliasCommand(c: Pick<StoredConnection, 'name' | 'endpoint' | 'accessKey' | 'caPem'>): string {
+export function mcAliasCommand(
+  c: Pick<StoredConnection, 'name' | 'endpoint' | 'accessKey' | 'caPem'>,
+): string {
   const alias = mcAliasName(c.name);
   const ca = c.caPem ? ` # CA: copy it to ~/.mc/certs/CAs/` : '';
   return `mc alias set ${alias} ${c.endpoint} ${c.accessKey} '********' --api s3v4${ca}`;
@@ -197,7 +198,10 @@ export async function connectionConfig(
 ): Promise<MinioConnectionConfig> {
   const secretKey = await secrets.get(minioSecretName(c.id));
   if (secretKey === undefined)
-    throw new ConsoleError('MINIO_AUTH_FAILED', `MinIO connection "${c.name}" has no secret key stored; set it again.`);
+    throw new ConsoleError(
+      'MINIO_AUTH_FAILED',
+      `MinIO connection "${c.name}" has no secret key stored; set it again.`,
+    );
   return {
     endpoint: c.endpoint,
     accessKey: c.accessKey,

@@ -48,7 +48,11 @@ export function minioCodeError(d: MinioErrorDetail): ConsoleError {
     return new ConsoleError('MINIO_AUTH_FAILED', `MinIO ${d.operation}: ${why}.`, d);
   }
   if (QUOTA_CODES.has(d.code))
-    return new ConsoleError('QUOTA_EXCEEDED', `MinIO ${d.operation}: the bucket's quota is exceeded${said}.`, d);
+    return new ConsoleError(
+      'QUOTA_EXCEEDED',
+      `MinIO ${d.operation}: the bucket's quota is exceeded${said}.`,
+      d,
+    );
   if (TAKEN_CODES.has(d.code))
     return new ConsoleError(
       'BUCKET_TAKEN',

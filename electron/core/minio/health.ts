@@ -51,7 +51,8 @@ async function probe(base: URL, path: string, opts: HealthOptions): Promise<Prob
     return { status: res.status, ok: res.status === 200, headers };
   } catch (error) {
     if (error instanceof ConsoleError && error.code === 'CANCELLED') throw error;
-    const words = (error instanceof ConsoleError ? (error.detail as { words?: string } | undefined)?.words : undefined) ??
+    const words =
+      (error instanceof ConsoleError ? (error.detail as { words?: string } | undefined)?.words : undefined) ??
       (error instanceof Error ? error.message : String(error));
     return { status: null, ok: false, error: words };
   }

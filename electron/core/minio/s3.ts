@@ -46,10 +46,14 @@ export class MinioS3 {
     const e = error as { code?: string; message?: string; requestid?: string; $metadata?: unknown };
     const code = typeof e?.code === 'string' ? e.code : undefined;
     if (code && /^E[A-Z]+$|CERT|TLS|ERR_TLS/.test(code))
-      return new ConsoleError('MINIO_UNREACHABLE', `MinIO at ${this.endpoint} is unreachable: ${networkWords(error)}.`, {
-        endpoint: this.endpoint,
-        cause: code,
-      });
+      return new ConsoleError(
+        'MINIO_UNREACHABLE',
+        `MinIO at ${this.endpoint} is unreachable: ${networkWords(error)}.`,
+        {
+          endpoint: this.endpoint,
+          cause: code,
+        },
+      );
     if (code)
       return minioCodeError({
         code,
@@ -136,7 +140,9 @@ export class MinioS3 {
     checkBucketName(bucket);
     try {
       const c = await (
-        this.client.getObjectLockConfig as (b: string) => Promise<{ mode?: string; unit?: string; validity?: number }>
+        this.client.getObjectLockConfig as (
+          b: string,
+        ) => Promise<{ mode?: string; unit?: string; validity?: number }>
       )(bucket);
       if (!c?.mode) return null;
       return {

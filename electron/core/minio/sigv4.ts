@@ -50,7 +50,10 @@ export function uriEncode(value: string, keepSlash = false): string {
 
 /** 20150830T123600Z */
 export function amzDate(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function canonicalQuery(url: URL): string {
@@ -86,9 +89,7 @@ export function signRequest(req: SigV4Request, creds: SigV4Credentials, opts: Si
   all.host ??= req.url.host;
   all['x-amz-date'] = date;
   const names = Object.keys(all).sort();
-  const canonicalHeaders = names
-    .map((n) => `${n}:${(all[n] ?? '').trim().replace(/\s+/g, ' ')}\n`)
-    .join('');
+  const canonicalHeaders = names.map((n) => `${n}:${(all[n] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
   const signedHeaders = names.join(';');
   const payloadHash = req.payloadHash ?? sha256Hex(req.body ?? new Uint8Array());
   const canonicalRequest = [

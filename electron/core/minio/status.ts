@@ -15,7 +15,13 @@ import {
   type MinioDrive,
   type MinioStatus,
 } from '../../../shared';
-import { MinioAdmin, type AdminInfo, type BucketQuota, type DataUsage, type MinioConnectionConfig } from './admin-client';
+import {
+  MinioAdmin,
+  type AdminInfo,
+  type BucketQuota,
+  type DataUsage,
+  type MinioConnectionConfig,
+} from './admin-client';
 import type { StoredConnection } from './connections';
 import { probeHealth, type HealthProbes } from './health';
 import { MinioS3 } from './s3';
@@ -36,7 +42,11 @@ function asConsoleError(error: unknown): ConsoleError {
     : new ConsoleError('MINIO_ERROR', error instanceof Error ? error.message : String(error));
 }
 
-async function mapLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function mapLimit<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
@@ -157,7 +167,10 @@ export function summarise(
       });
     }
   }
-  drives.sort((a, b) => (a.pool ?? 0) - (b.pool ?? 0) || (a.set ?? 0) - (b.set ?? 0) || a.endpoint.localeCompare(b.endpoint));
+  drives.sort(
+    (a, b) =>
+      (a.pool ?? 0) - (b.pool ?? 0) || (a.set ?? 0) - (b.set ?? 0) || a.endpoint.localeCompare(b.endpoint),
+  );
   const offline = info?.backend?.offlineDisks ?? drives.filter((d) => !d.online).length;
   const online = info?.backend?.onlineDisks ?? drives.filter((d) => d.online).length;
   const moreForWrite = sets.length > 0 ? Math.min(...sets.map((s) => s.moreForWrite)) : null;
@@ -235,7 +248,9 @@ export function summarise(
     readQuorum: {
       status: p.read.status,
       ok: p.read.ok,
-      ...(p.read.headers?.['x-minio-read-quorum'] ? { quorum: Number(p.read.headers['x-minio-read-quorum']) } : {}),
+      ...(p.read.headers?.['x-minio-read-quorum']
+        ? { quorum: Number(p.read.headers['x-minio-read-quorum']) }
+        : {}),
       ...(p.read.error ? { error: p.read.error } : {}),
     },
     healingDrives: healing,

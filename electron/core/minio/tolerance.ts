@@ -75,7 +75,8 @@ export function toleranceWords(sets: readonly SetTolerance[]): string {
   const total = sets.reduce((a, s) => a + s.drives, 0);
   if (total === 1 && w >= 0) return 'a single drive: no redundancy, losing it loses the data';
   if (r < 0) return 'read quorum lost: objects cannot be read';
-  if (w < 0) return `write quorum lost: writes fail; reads survive ${r === 0 ? 'no further drive loss' : `${drivesWord(r)} more`}`;
+  if (w < 0)
+    return `write quorum lost: writes fail; reads survive ${r === 0 ? 'no further drive loss' : `${drivesWord(r)} more`}`;
   if (w === 0)
     return `no further drive may fail without stopping writes; reads survive ${r === 0 ? 'no further loss' : `${drivesWord(r)} more`}`;
   return `${drivesWord(w)} more may fail with writes going on (${drivesWord(r)} for reads)`;

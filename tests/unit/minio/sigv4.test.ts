@@ -35,7 +35,11 @@ describe('SigV4 (AWS test suite)', () => {
 
   it('get-vanilla-query-order-key-case sorts the query', () => {
     const s = signRequest(
-      { method: 'GET', url: new URL('https://example.amazonaws.com/?Param2=value2&Param1=value1'), headers: {} },
+      {
+        method: 'GET',
+        url: new URL('https://example.amazonaws.com/?Param2=value2&Param1=value1'),
+        headers: {},
+      },
       suiteCreds,
       suiteOpts,
     );

@@ -36,7 +36,9 @@ describe('quorums and tolerance', () => {
     expect(all[0]).toMatchObject({ online: 4, moreForWrite: 1, moreForRead: 2 });
     expect(toleranceWords(all)).toBe('1 drive more may fail with writes going on (2 drives for reads)');
     const one = erasureSets(info(['ok', 'ok', 'ok', 'offline'], 2));
-    expect(toleranceWords(one)).toBe('no further drive may fail without stopping writes; reads survive 1 drive more');
+    expect(toleranceWords(one)).toBe(
+      'no further drive may fail without stopping writes; reads survive 1 drive more',
+    );
     const two = erasureSets(info(['ok', 'offline', 'ok', 'offline'], 2));
     expect(two[0]).toMatchObject({ moreForWrite: -1, moreForRead: 0 });
     expect(toleranceWords(two)).toBe('write quorum lost: writes fail; reads survive no further drive loss');
@@ -48,7 +50,9 @@ describe('quorums and tolerance', () => {
     const sets = erasureSets(info(['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'offline'], 2, 4));
     expect(sets).toHaveLength(2);
     expect(toleranceWords(sets)).toMatch(/^no further drive may fail/);
-    expect(toleranceWords(erasureSets(info(['ok'], 0)))).toBe('a single drive: no redundancy, losing it loses the data');
+    expect(toleranceWords(erasureSets(info(['ok'], 0)))).toBe(
+      'a single drive: no redundancy, losing it loses the data',
+    );
   });
 });
 
@@ -61,7 +65,9 @@ describe('quota', () => {
     expect(quotaStatus(95)).toBe('failing');
     const v = bucketVerdict('acme', 9.6 * 2 ** 30, 10 * 2 ** 30);
     expect(v).toMatchObject({ status: 'failing', quotaPercent: 96 });
-    expect(v.reason).toBe('bucket acme: 9.6 GiB of its 10.0 GiB quota used, 96% (≥ 95%: writes will soon be refused)');
+    expect(v.reason).toBe(
+      'bucket acme: 9.6 GiB of its 10.0 GiB quota used, 96% (≥ 95%: writes will soon be refused)',
+    );
     expect(bucketVerdict('acme', null, 1024).reason).toMatch(/usage not scanned yet/);
     expect(bucketVerdict('acme', 5, null)).toMatchObject({ status: 'ok', quotaPercent: null });
   });
@@ -105,15 +111,48 @@ describe('daily-check items', () => {
       moreForWrite: 0,
       moreForRead: 1,
       buckets: [
-        { name: 'acme', sizeBytes: 90, objects: 1, versions: 1, quotaBytes: 100, quotaPercent: 90, status: 'warning', reason: 'bucket acme: 90%' },
-        { name: 'free', sizeBytes: 1, objects: 1, versions: 1, quotaBytes: null, quotaPercent: null, status: 'ok', reason: 'no quota' },
+        {
+          name: 'acme',
+          sizeBytes: 90,
+          objects: 1,
+          versions: 1,
+          quotaBytes: 100,
+          quotaPercent: 90,
+          status: 'warning',
+          reason: 'bucket acme: 90%',
+        },
+        {
+          name: 'free',
+          sizeBytes: 1,
+          objects: 1,
+          versions: 1,
+          quotaBytes: null,
+          quotaPercent: null,
+          status: 'ok',
+          reason: 'no quota',
+        },
       ],
     } as unknown as MinioStatus;
     const items = minioStatusItems(status, [
-      { id: 'repo-1', name: 'acme-main', location: 's3:http://127.0.0.1:9000/acme', businessId: 'biz-1', businessName: 'Acme' },
+      {
+        id: 'repo-1',
+        name: 'acme-main',
+        location: 's3:http://127.0.0.1:9000/acme',
+        businessId: 'biz-1',
+        businessName: 'Acme',
+      },
     ]);
     expect(items).toHaveLength(2);
-    expect(items[0]).toMatchObject({ item: 'minio', status: 'warning', reason: 'MinIO main: 1 of 4 drives offline; no further drive may fail' });
-    expect(items[1]).toMatchObject({ item: 'quota', status: 'warning', repositoryId: 'repo-1', businessName: 'Acme' });
+    expect(items[0]).toMatchObject({
+      item: 'minio',
+      status: 'warning',
+      reason: 'MinIO main: 1 of 4 drives offline; no further drive may fail',
+    });
+    expect(items[1]).toMatchObject({
+      item: 'quota',
+      status: 'warning',
+      repositoryId: 'repo-1',
+      businessName: 'Acme',
+    });
   });
 });

@@ -45,7 +45,9 @@ export function ConnectionFormModal({
       size="lg"
       data-testid="minio-form"
     >
-      {connection !== null && <ConnectionForm key={editing?.id ?? 'new'} editing={editing} onClose={onClose} />}
+      {connection !== null && (
+        <ConnectionForm key={editing?.id ?? 'new'} editing={editing} onClose={onClose} />
+      )}
     </Modal>
   );
 }
@@ -68,8 +70,7 @@ function ConnectionForm({ editing, onClose }: { editing: MinioConnection | null;
       name: (v) => (v.trim() === '' ? t('minio.form.nameRequired') : null),
       endpoint: (v) => (/^https?:\/\/[^/\s]+\/?$/.test(v.trim()) ? null : t('minio.form.endpointInvalid')),
       accessKey: (v) => (v.trim().length < 3 ? t('minio.form.accessKeyShort') : null),
-      secretKey: (v) =>
-        editing && v === '' ? null : v.length < 8 ? t('minio.form.secretShort') : null,
+      secretKey: (v) => (editing && v === '' ? null : v.length < 8 ? t('minio.form.secretShort') : null),
       caPem: (v) =>
         v.trim() === '' || /^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/.test(v.trim())
           ? null
@@ -154,6 +155,7 @@ function ConnectionForm({ editing, onClose }: { editing: MinioConnection | null;
             data-testid="minio-form-access-key"
           />
           <PasswordInput
+            size="xs"
             label={t('minio.form.secretKey')}
             description={editing ? t('minio.form.secretKeepHint') : t('minio.form.secretHint')}
             required={!editing}
@@ -165,13 +167,14 @@ function ConnectionForm({ editing, onClose }: { editing: MinioConnection | null;
         <TextInput
           label={t('minio.form.region')}
           description={t('minio.form.regionHint')}
-          w={200}
+          w={300}
           autoComplete="off"
           {...form.getInputProps('region')}
           data-testid="minio-form-region"
         />
         {(https || editing?.caSet) && (
           <Textarea
+            size="xs"
             label={t('minio.form.ca')}
             description={editing?.caSet ? t('minio.form.caKeepHint') : t('minio.form.caHint')}
             placeholder="-----BEGIN CERTIFICATE-----"

@@ -174,7 +174,11 @@ export function MinioScreen() {
       {connections.isPending ? (
         <TableSkeleton label={t('minio.loading')} />
       ) : connections.isError ? (
-        <ErrorAlert error={connections.error} title={t('minio.loadFailed')} onRetry={() => void connections.refetch()} />
+        <ErrorAlert
+          error={connections.error}
+          title={t('minio.loadFailed')}
+          onRetry={() => void connections.refetch()}
+        />
       ) : (
         <DataTable
           data={connections.data}
@@ -185,7 +189,9 @@ export function MinioScreen() {
           rowTestId="minio-row"
           initialSorting={[{ id: 'name', desc: false }]}
           filter={filter}
-          filterFn={(c, q) => `${c.name}\n${c.endpoint}\n${c.accessKey}`.toLowerCase().includes(q.trim().toLowerCase())}
+          filterFn={(c, q) =>
+            `${c.name}\n${c.endpoint}\n${c.accessKey}`.toLowerCase().includes(q.trim().toLowerCase())
+          }
           selectedId={current?.id ?? null}
           onSelect={setSelected}
           onOpen={(id) => setEditing(connections.data.find((c) => c.id === id) ?? null)}

@@ -5,18 +5,7 @@
  * MinIO's background scanner and lags by minutes: said next to the table.
  */
 import { useMemo, useState } from 'react';
-import {
-  Badge,
-  Button,
-  Group,
-  Paper,
-  Progress,
-  SimpleGrid,
-  Stack,
-  Tabs,
-  Text,
-  Tooltip,
-} from '@mantine/core';
+import { Badge, Button, Group, Paper, Progress, SimpleGrid, Stack, Tabs, Text, Tooltip } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -112,8 +101,20 @@ export function StatusPanel({
           const d = row.original;
           const s = d.online ? (d.healing ? 'warning' : 'ok') : 'failing';
           return (
-            <Badge size="sm" tt="none" variant="light" color={CHECK_STATUS_COLOR[s]} data-testid="minio-drive-state">
-              {d.healing ? t('minio.drives.healing') : d.online ? t('minio.drives.online') : t('minio.drives.offline', { state: d.state })}
+            <Badge
+              size="sm"
+              tt="none"
+              variant="light"
+              color={CHECK_STATUS_COLOR[s]}
+              data-testid="minio-drive-state"
+            >
+              {d.healing
+                ? t('minio.drives.healing')
+                : d.online
+                  ? t('minio.drives.online')
+                  : d.state === 'offline'
+                    ? t('minio.drives.offlinePlain')
+                    : t('minio.drives.offline', { state: d.state })}
             </Badge>
           );
         },
@@ -149,7 +150,10 @@ export function StatusPanel({
         id: 'size',
         header: t('minio.buckets.size'),
         accessorFn: (b) => b.sizeBytes ?? -1,
-        cell: ({ row }) => (row.original.sizeBytes === null ? t('minio.buckets.notScanned') : formatBytes(row.original.sizeBytes)),
+        cell: ({ row }) =>
+          row.original.sizeBytes === null
+            ? t('minio.buckets.notScanned')
+            : formatBytes(row.original.sizeBytes),
         meta: { width: 120, align: 'right' },
       },
       {
@@ -163,7 +167,10 @@ export function StatusPanel({
         id: 'quota',
         header: t('minio.buckets.quota'),
         accessorFn: (b) => b.quotaBytes ?? -1,
-        cell: ({ row }) => (row.original.quotaBytes === null ? t('minio.buckets.noQuota') : formatBytes(row.original.quotaBytes)),
+        cell: ({ row }) =>
+          row.original.quotaBytes === null
+            ? t('minio.buckets.noQuota')
+            : formatBytes(row.original.quotaBytes),
         meta: { width: 110, align: 'right' },
       },
       {
@@ -172,7 +179,12 @@ export function StatusPanel({
         accessorFn: (b) => b.quotaPercent ?? -1,
         cell: ({ row }) => {
           const p = row.original.quotaPercent;
-          if (p === null) return <Text size="xs" c="dimmed">—</Text>;
+          if (p === null)
+            return (
+              <Text size="xs" c="dimmed">
+                —
+              </Text>
+            );
           return (
             <Tooltip label={row.original.reason} multiline maw={360}>
               <Group gap={6} wrap="nowrap">
@@ -212,7 +224,8 @@ export function StatusPanel({
         {status && <CheckStatusBadge status={status.status} variant="filled" />}
         {status && (
           <Text size="xs" c="dimmed" component="span" style={{ whiteSpace: 'nowrap' }}>
-            {t('minio.checkedAt')} <LocalTime iso={status.checkedAt} size="xs" /> · {t('minio.took', { ms: status.ms })}
+            {t('minio.checkedAt')} <LocalTime iso={status.checkedAt} size="xs" /> ·{' '}
+            {t('minio.took', { ms: status.ms })}
           </Text>
         )}
       </Group>
@@ -234,16 +247,20 @@ export function StatusPanel({
       <Stack gap="xs" data-testid="minio-panel">
         {header}
         {refreshing && <Progress value={100} animated striped size="xs" aria-label={t('minio.refreshing')} />}
-        {refreshError !== null && refreshError !== undefined && <ErrorAlert error={refreshError} title={t('minio.refreshFailed')} />}
-        {!refreshing && <Text size="sm" c="dimmed">{t('minio.neverChecked')}</Text>}
+        {refreshError !== null && refreshError !== undefined && (
+          <ErrorAlert error={refreshError} title={t('minio.refreshFailed')} />
+        )}
+        {!refreshing && (
+          <Text size="sm" c="dimmed">
+            {t('minio.neverChecked')}
+          </Text>
+        )}
       </Stack>
     );
   }
 
   const tolerance =
-    status.moreForWrite === null
-      ? t('minio.tolerance.unknown')
-      : status.toleranceWords ?? '';
+    status.moreForWrite === null ? t('minio.tolerance.unknown') : (status.toleranceWords ?? '');
   const cap = status.capacity;
   const capPercent = cap && cap.totalBytes > 0 ? (cap.usedBytes / cap.totalBytes) * 100 : null;
 
@@ -259,7 +276,9 @@ export function StatusPanel({
         aria-hidden={!refreshing}
         aria-label={t('minio.refreshing')}
       />
-      {refreshError !== null && refreshError !== undefined && <ErrorAlert error={refreshError} title={t('minio.refreshFailed')} />}
+      {refreshError !== null && refreshError !== undefined && (
+        <ErrorAlert error={refreshError} title={t('minio.refreshFailed')} />
+      )}
       <Stack gap={2} data-testid="minio-reasons">
         {status.reasons.map((r) => (
           <Group key={r} gap={6} wrap="nowrap" align="flex-start">
@@ -274,7 +293,11 @@ export function StatusPanel({
         <ProbeCard
           label={t('minio.probe.live')}
           ok={status.live.ok}
-          detail={status.live.status === null ? (status.live.error ?? t('minio.probe.noAnswer')) : `HTTP ${status.live.status}`}
+          detail={
+            status.live.status === null
+              ? (status.live.error ?? t('minio.probe.noAnswer'))
+              : `HTTP ${status.live.status}`
+          }
           testId="minio-probe-live"
         />
         <ProbeCard
@@ -311,17 +334,30 @@ export function StatusPanel({
       <Paper withBorder p={6} radius="sm" data-testid="minio-tolerance">
         <Group gap="lg" wrap="wrap">
           <Text size="xs">
-            {t('minio.drivesOnline', { online: status.drivesOnline ?? '?', offline: status.drivesOffline ?? '?' })}
+            {t('minio.drivesOnline', {
+              online: status.drivesOnline ?? '?',
+              offline: status.drivesOffline ?? '?',
+            })}
           </Text>
           <Text size="xs">{t('minio.parity', { parity: status.parity ?? '?' })}</Text>
           {status.moreForWrite !== null && (
-            <Text size="xs" fw={500} c={status.moreForWrite <= 0 ? (status.moreForWrite < 0 ? 'red.7' : 'orange.8') : undefined}>
-              {t('minio.moreMayFail', { write: Math.max(0, status.moreForWrite), read: Math.max(0, status.moreForRead ?? 0) })}
+            <Text
+              size="xs"
+              fw={500}
+              c={status.moreForWrite <= 0 ? (status.moreForWrite < 0 ? 'red.7' : 'orange.8') : undefined}
+            >
+              {t('minio.moreMayFail', {
+                write: Math.max(0, status.moreForWrite),
+                read: Math.max(0, status.moreForRead ?? 0),
+              })}
             </Text>
           )}
-          <Text size="xs" c="dimmed">
-            {tolerance}
-          </Text>
+          {/* The words are in the reasons above; here only when the numbers are missing. */}
+          {status.moreForWrite === null && (
+            <Text size="xs" c="dimmed">
+              {tolerance}
+            </Text>
+          )}
         </Group>
         {cap && capPercent !== null && (
           <Group gap={6} wrap="nowrap" mt={4}>
@@ -337,12 +373,21 @@ export function StatusPanel({
               data-testid="minio-capacity"
             />
             <Text size="xs" style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
-              {t('minio.capacityOf', { used: formatBytes(cap.usedBytes), total: formatBytes(cap.totalBytes), percent: Math.round(capPercent) })}
+              {t('minio.capacityOf', {
+                used: formatBytes(cap.usedBytes),
+                total: formatBytes(cap.totalBytes),
+                percent: Math.round(capPercent),
+              })}
             </Text>
           </Group>
         )}
       </Paper>
-      <Tabs value={tab} onChange={setTab} keepMounted={false} style={{ display: 'flex', flexDirection: 'column', flex: 1, minHeight: 0 }}>
+      <Tabs
+        value={tab}
+        onChange={setTab}
+        keepMounted={false}
+        style={{ display: 'flex', flexDirection: 'column', flex: 1, minHeight: 0 }}
+      >
         <Tabs.List>
           <Tabs.Tab value="buckets" data-testid="minio-tab-buckets">
             {t('minio.tabs.buckets', { count: status.buckets.length })}
@@ -354,7 +399,11 @@ export function StatusPanel({
             {t('minio.tabs.commands')}
           </Tabs.Tab>
         </Tabs.List>
-        <Tabs.Panel value="buckets" pt={6} style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column', gap: 4 }}>
+        <Tabs.Panel
+          value="buckets"
+          pt={6}
+          style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column', gap: 4 }}
+        >
           <Text size="xs" c="dimmed" data-testid="minio-usage-note">
             {status.usage?.lastUpdate
               ? t('minio.usageLagsAt', { at: new Date(status.usage.lastUpdate).toLocaleString() })
@@ -370,10 +419,18 @@ export function StatusPanel({
             initialSorting={[{ id: 'percent', desc: true }]}
             rowAttributes={(b) => ({ 'data-name': b.name, 'data-status': b.status })}
             style={{ minHeight: 120 }}
-            empty={<Text size="xs" c="dimmed">{t('minio.buckets.empty')}</Text>}
+            empty={
+              <Text size="xs" c="dimmed">
+                {t('minio.buckets.empty')}
+              </Text>
+            }
           />
         </Tabs.Panel>
-        <Tabs.Panel value="drives" pt={6} style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
+        <Tabs.Panel
+          value="drives"
+          pt={6}
+          style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}
+        >
           <DataTable
             data={status.drives}
             columns={driveColumns}
@@ -384,7 +441,11 @@ export function StatusPanel({
             initialSorting={[{ id: 'state', desc: true }]}
             rowAttributes={(d) => ({ 'data-online': String(d.online) })}
             style={{ minHeight: 120 }}
-            empty={<Text size="xs" c="dimmed">{t('minio.drives.empty')}</Text>}
+            empty={
+              <Text size="xs" c="dimmed">
+                {t('minio.drives.empty')}
+              </Text>
+            }
           />
         </Tabs.Panel>
         <Tabs.Panel value="commands" pt={6}>
