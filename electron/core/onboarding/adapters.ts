@@ -132,8 +132,11 @@ export function runnerPort(handlers: RunnerHandlers, jobs: JobManager): RunnerPo
       );
       const installed = await handlers['runner.install']({ planId: request.planId }, call);
       return {
-        scheduler: `${installed.scheduler} (${installed.scheduledAs})${installed.verified ? ', verified by systemd-analyze' : ''}`,
-        commands: [`rfc-control install ${request.planId}  # ${installed.scriptPath}, ${installed.envPath} (0600)`],
+        scheduler: `${installed.scheduler}${installed.verified ? ', verified by systemd-analyze' : ''}`,
+        commands: [
+          `rfc-control install ${request.planId}  # ${installed.scriptPath}, ${installed.envPath} (0600)`,
+          installed.scheduler === 'cron' ? `crontab: ${installed.scheduledAs}` : `systemctl enable --now ${installed.scheduledAs}`,
+        ],
       };
     },
     uninstall: async (_hostId, planId) => {

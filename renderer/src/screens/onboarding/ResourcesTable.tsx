@@ -25,7 +25,7 @@ export function ResourcesTable({ detail }: { detail: OnboardingDetail }) {
               <Table.Th>{t('onboarding.resources.step')}</Table.Th>
               <Table.Th>{t('onboarding.resources.what')}</Table.Th>
               <Table.Th>{t('onboarding.resources.made')}</Table.Th>
-              <Table.Th>{t('onboarding.resources.state')}</Table.Th>
+              <Table.Th w={160}>{t('onboarding.resources.state')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -35,7 +35,7 @@ export function ResourcesTable({ detail }: { detail: OnboardingDetail }) {
                   {stepNumber(r.step)}. {t(`onboarding.steps.${r.step}.label`)}
                 </Table.Td>
                 <Table.Td>{r.label}</Table.Td>
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <LocalTime iso={r.createdAt} size="xs" />
                 </Table.Td>
                 <Table.Td>

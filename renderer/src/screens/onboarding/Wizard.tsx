@@ -5,10 +5,10 @@
  */
 import { useState } from 'react';
 import { ActionIcon, Badge, Button, Group, Loader, Paper, Stack, Stepper, Text, Title, Tooltip } from '@mantine/core';
-import { IconArrowLeft, IconPlayerPlay, IconArrowBackUp } from '@tabler/icons-react';
+import { IconArrowBackUp, IconArrowLeft, IconCheck, IconPlayerPlay, IconX } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { ONBOARDING_STEPS, type OnboardingDetail, type OnboardingStep } from '../../../../shared';
+import { ONBOARDING_STEPS, type OnboardingDetail, type OnboardingStep, type StepStatus } from '../../../../shared';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { TypedConfirmModal } from '../../components/TypedConfirmModal';
 import { useCallMutation } from '../../queries/mutations';
@@ -16,7 +16,7 @@ import { BucketStepForm } from './BucketStep';
 import { BusinessStepForm } from './BusinessStep';
 import { HostsStepForm } from './HostsStep';
 import { InfoStep } from './InfoStep';
-import { STATUS_COLOR, openingStep, stepIndex } from './model';
+import { STATUS_COLOR, STEP_STATUS_COLOR, openingStep, stepIndex } from './model';
 import { onboardingKeys, useOnboarding } from './queries';
 import { RepositoryStepForm } from './RepositoryStep';
 import { ResourcesTable } from './ResourcesTable';
@@ -147,7 +147,10 @@ function Steps({ detail }: { detail: OnboardingDetail }) {
             key={s.step}
             label={t(`onboarding.steps.${s.step}.label`)}
             description={<span data-testid={`onboarding-step-${s.step}-status`}>{t(`onboarding.stepStatus.${s.status}`)}</span>}
-            color={s.status === 'failed' ? 'red' : s.status === 'done' ? 'teal' : undefined}
+            // Mantine marks every step before the open one "completed": the icon and colour say the real status.
+            icon={stepIcon(s.status, stepIndex(s.step) + 1)}
+            completedIcon={stepIcon(s.status, stepIndex(s.step) + 1)}
+            color={STEP_STATUS_COLOR[s.status]}
             loading={s.status === 'running'}
             data-status={s.status}
             data-testid={`onboarding-step-${s.step}`}
@@ -186,6 +189,12 @@ function Steps({ detail }: { detail: OnboardingDetail }) {
       </TypedConfirmModal>
     </>
   );
+}
+
+function stepIcon(status: StepStatus, n: number) {
+  if (status === 'done') return <IconCheck size={16} />;
+  if (status === 'failed') return <IconX size={16} />;
+  return n;
 }
 
 function StepForm({
