@@ -115,8 +115,8 @@ export const AlertDeliverySchema = z.object({
   businessId: z.string().nullable(),
   businessName: z.string().nullable(),
   event: AlertEventKindSchema,
-  /** What fired it: the send-test button, a daily check. */
-  trigger: z.enum(['test', 'check', 'console']),
+  /** What fired it: the send-test button, or a daily check (drill, runner and freshness failures arrive as its items). */
+  trigger: z.enum(['test', 'check']),
   /** One line: which host, plan or item and why. */
   summary: z.string(),
   result: AlertDeliveryResultSchema,
