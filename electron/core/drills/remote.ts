@@ -268,6 +268,7 @@ export async function makeScratch(
   parent: string,
   dir: string,
   signal: AbortSignal,
+  hostName: string = runner.target,
 ): Promise<void> {
   const r = await runShell(
     runner,
@@ -277,7 +278,7 @@ export async function makeScratch(
   if (r.code !== 0)
     throw new ConsoleError(
       'TARGET_NOT_WRITABLE',
-      `The scratch folder ${dir} could not be made on ${runner.target}: ${r.stderr.split('\n').pop() || `exit ${r.code}`}.`,
+      `The scratch folder ${dir} could not be made on ${hostName}: ${r.stderr.split('\n').pop() || `exit ${r.code}`}.`,
       { dir },
     );
 }
@@ -293,6 +294,7 @@ export async function hashTree(
   runner: ProcessRunner,
   dir: string,
   signal: AbortSignal,
+  hostName: string = runner.target,
 ): Promise<Map<string, string | undefined>> {
   const r = await runShell(
     runner,
@@ -310,7 +312,7 @@ export async function hashTree(
   if (r.code !== 0)
     throw new ConsoleError(
       'RESTIC_FAILED',
-      `Hashing the restored files on ${runner.target} failed: ${r.stderr.split('\n').pop() || `exit ${r.code}`}.`,
+      `Hashing the restored files on ${hostName} failed: ${r.stderr.split('\n').pop() || `exit ${r.code}`}.`,
     );
   return parseHashListing(r.stdout);
 }

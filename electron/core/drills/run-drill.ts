@@ -174,7 +174,7 @@ export async function runDrill(
   // 3. the scratch folder and the restore
   const dir = joinPath(plan.scratchPath, scratchFolderName(plan.drillId));
   job.progress({ percent: 15, message: `restoring ${sample.length} files into ${dir} on ${plan.hostName}` });
-  await makeScratch(runner, plan.scratchPath, dir, signal);
+  await makeScratch(runner, plan.scratchPath, dir, signal, plan.hostName);
   job.log(`Scratch folder ${dir} on ${plan.hostName}.`);
   let report: DrillReport | undefined;
   let thrown: unknown;
@@ -235,7 +235,7 @@ async function restoreAndCompare(
 
   // 4. what the host has
   job.progress({ percent: 45, message: `hashing the restored files on ${plan.hostName}` });
-  const restored = await hashTree(runner, dir, signal);
+  const restored = await hashTree(runner, dir, signal, plan.hostName);
 
   // 5. what the snapshot has, file by file
   job.progress({ percent: 55, message: 'reading the same files from the repository' });

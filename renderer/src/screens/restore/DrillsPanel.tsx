@@ -39,6 +39,7 @@ import { useClient } from '../../client/ClientContext';
 import { CommandLine } from '../../components/CommandLine';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LocalTime } from '../../components/LocalTime';
+import { JobStatusBadge } from '../../components/StatusBadge';
 import { useNow } from '../../components/useNow';
 import { useBusinesses, useHosts, useJob, useRepos } from '../../queries/hooks';
 import { useCallMutation } from '../../queries/mutations';
@@ -209,10 +210,8 @@ function DrillJobProgress({ jobId }: { jobId: string }) {
   return (
     <Stack gap={4} mt="sm" data-testid="drill-progress" data-status={job.status}>
       <Group gap="xs" wrap="nowrap">
-        <Text size="sm" fw={500}>
-          {t(`jobs.status.${job.status}`)}
-        </Text>
-        <Text size="sm" c="dimmed" truncate>
+        <JobStatusBadge status={job.status} />
+        <Text size="sm" c={job.status === 'failed' ? 'red.7' : 'dimmed'} truncate>
           {active ? (job.progress.message ?? '') : (job.error?.message ?? t('restore.drills.form.done'))}
         </Text>
       </Group>
