@@ -5,14 +5,16 @@
  * Bad input: wrong key, server down, invalid or taken bucket names.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConsoleError } from '../../shared';
+import { ConsoleError, type MinioConnection, type MinioStatus } from '../../shared';
 import {
   ENC_ARGON2ID_AES_GCM,
   ENC_ARGON2ID_CHACHA20,
   ENC_PBKDF2_AES_GCM,
 } from '../../electron/core/minio/madmin-crypto';
 import { MinioAdmin, MinioS3, probeHealth } from '../../electron/core/minio';
+import { createCore } from '../../electron/core/app';
 import { mcAlias, startMinio, type McClient, type MinioServer } from '../support/minio';
+import { cleanupTempDirs, makeTempDir } from '../support/tmp';
 
 let minio: MinioServer;
 let mc: McClient;
@@ -245,6 +247,74 @@ describe('MinIO admin client (real server, checked with mc)', () => {
       expect(h.live.error).toMatch(/connection refused/);
     } finally {
       await minio.start();
+    }
+  });
+});
+
+describe('MinIO over TLS with a private CA', () => {
+  let tlsMinio: MinioServer;
+  beforeAll(async () => {
+    tlsMinio = await startMinio({ tls: true });
+  });
+  afterAll(async () => {
+    await tlsMinio?.dispose();
+    await cleanupTempDirs();
+  });
+
+  it('trusts the server with the CA given, and refuses it without', async () => {
+    expect(tlsMinio.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const base = {
+      endpoint: tlsMinio.endpoint,
+      accessKey: tlsMinio.accessKey,
+      secretKey: tlsMinio.secretKey,
+    };
+    const withCa = { ...base, caPem: tlsMinio.caPem! };
+    expect((await new MinioAdmin(withCa).info()).mode).toBe('online');
+    await new MinioS3(withCa).makeBucket('tls-bucket');
+    expect((await new MinioS3(withCa).listBuckets()).map((b) => b.name)).toEqual(['tls-bucket']);
+    const h = await probeHealth(tlsMinio.endpoint, { caPem: tlsMinio.caPem! });
+    expect(h.live.ok && h.cluster.ok).toBe(true);
+
+    const refused = await failure(new MinioAdmin(base).info());
+    expect(refused.code).toBe('MINIO_UNREACHABLE');
+    expect(refused.message).toMatch(/TLS certificate is not trusted/);
+    expect((await failure(new MinioS3(base).listBuckets())).code).toBe('MINIO_UNREACHABLE');
+    const noCa = await probeHealth(tlsMinio.endpoint);
+    expect(noCa.live.ok).toBe(false);
+    expect(noCa.live.error).toMatch(/not trusted/);
+
+    // mc, given the same CA, sees the bucket our client made.
+    const tlsMc = await mcAlias(tlsMinio, 'tls');
+    expect((await tlsMc.mc(['ls', `${tlsMc.alias}`])).stdout).toContain('tls-bucket/');
+  });
+
+  it('a console connection keeps the CA and checks the key over TLS', async () => {
+    const core = await createCore({
+      dataDir: await makeTempDir('rfc-minio-tls-'),
+      mode: 'serve',
+      version: 'test',
+      demo: false,
+      log: () => undefined,
+    });
+    try {
+      const call = { origin: 'internal' as const };
+      const input = {
+        name: 'tls',
+        endpoint: tlsMinio.endpoint,
+        accessKey: tlsMinio.accessKey,
+        secretKey: tlsMinio.secretKey,
+      };
+      const refused = await core.dispatch('minio.add', input, call);
+      expect(refused.ok ? 'ok' : refused.error.code).toBe('MINIO_UNREACHABLE');
+      const added = await core.dispatch('minio.add', { ...input, caPem: tlsMinio.caPem }, call);
+      if (!added.ok) throw new Error(added.error.message);
+      const conn = added.value as MinioConnection;
+      expect(conn).toMatchObject({ tls: true, caSet: true, secretSet: true });
+      const status = await core.dispatch('minio.status', { id: conn.id, refresh: true }, call);
+      if (!status.ok) throw new Error(status.error.message);
+      expect((status.value as MinioStatus).status).toBe('ok');
+    } finally {
+      await core.close();
     }
   });
 });

@@ -5,10 +5,11 @@
 // object does not show it, and log excerpts are redacted.
 
 import type { ChildProcess } from 'node:child_process';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import https from 'node:https';
 import { join } from 'node:path';
 import { mcBinary, minioBinary } from './peers';
 import { spawnTracked, stopProcessTree } from './procs';
@@ -17,8 +18,10 @@ import { freePort, makeTempDir, removeTempDir } from './tmp';
 const HOST = '127.0.0.1';
 
 export interface MinioServer {
-  /** e.g. "http://127.0.0.1:34567" */
+  /** e.g. "http://127.0.0.1:34567" ("https://…" with tls). */
   readonly endpoint: string;
+  /** With tls: the PEM of the private CA that signed the server's certificate. */
+  readonly caPem: string | undefined;
   readonly port: number;
   readonly consolePort: number;
   readonly accessKey: string;
@@ -49,6 +52,61 @@ export interface MinioOptions {
   env?: Record<string, string>;
   /** Overall start-up timeout. Default 60 s. */
   timeoutMs?: number;
+  /** Serve HTTPS with a certificate for 127.0.0.1 signed by a private CA made for this server (caPem). */
+  tls?: boolean;
+}
+
+/** A throwaway CA and a server certificate for 127.0.0.1 in MinIO's certs dir (public.crt, private.key). */
+function makeCertificates(certsDir: string): string {
+  mkdirSync(certsDir, { recursive: true });
+  const f = (n: string) => join(certsDir, n);
+  const ssl = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  ssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.crt'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=rfc test CA',
+  ]);
+  ssl([
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    f('private.key'),
+    '-out',
+    f('server.csr'),
+    '-subj',
+    '/CN=127.0.0.1',
+  ]);
+  writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n');
+  ssl([
+    'x509',
+    '-req',
+    '-in',
+    f('server.csr'),
+    '-CA',
+    f('ca.crt'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    f('public.crt'),
+    '-days',
+    '2',
+    '-extfile',
+    f('ext.cnf'),
+  ]);
+  return readFileSync(f('ca.crt'), 'utf8');
 }
 
 /** Environment without the caller's MinIO/mc/AWS settings, so nothing leaks in from the developer's shell. */
@@ -62,7 +120,17 @@ function cleanEnv(): NodeJS.ProcessEnv {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function httpStatus(url: string): Promise<number> {
+async function httpStatus(url: string, caPem?: string): Promise<number> {
+  if (caPem !== undefined) {
+    return new Promise((resolve) => {
+      const req = https.get(url, { ca: caPem, timeout: 2000 }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(0));
+    });
+  }
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
     await res.arrayBuffer();
@@ -96,8 +164,10 @@ class MinioInstance implements MinioServer {
     this.logPath = join(dir, 'minio.log');
   }
 
+  caPem: string | undefined;
+
   get endpoint(): string {
-    return `http://${HOST}:${this.port}`;
+    return `${this.caPem === undefined ? 'http' : 'https'}://${HOST}:${this.port}`;
   }
 
   isRunning(): boolean {
@@ -157,14 +227,15 @@ class MinioInstance implements MinioServer {
     // Live first (process up), then cluster health (write quorum), so a
     // test can create buckets right away even on a 4-drive set.
     const deadline = Date.now() + this.timeoutMs;
-    const paths = waitFor === 'live' ? ['/minio/health/live'] : ['/minio/health/live', '/minio/health/cluster'];
+    const paths =
+      waitFor === 'live' ? ['/minio/health/live'] : ['/minio/health/live', '/minio/health/cluster'];
     for (const path of paths) {
       for (;;) {
         if (this.child === child && this.exitInfo !== null) {
           const tail = this.readLog().trimEnd().split('\n').slice(-20).join('\n');
           throw new Error(`${this.exitInfo}; log ${this.logPath}:\n${tail}`);
         }
-        if ((await httpStatus(`${this.endpoint}${path}`)) === 200) break;
+        if ((await httpStatus(`${this.endpoint}${path}`, this.caPem)) === 200) break;
         if (Date.now() > deadline) {
           await stopProcessTree(child, 1000);
           throw new Error(`minio at ${this.endpoint} not healthy (${path}) within ${this.timeoutMs} ms`);
@@ -215,6 +286,7 @@ export async function startMinio(opts: MinioOptions = {}): Promise<MinioServer> 
   // MinIO's own ellipsis syntax: "dir{1...4}" is one erasure set of 4 drives.
   const dataArg = drives === 1 ? (dataDirs[0] as string) : join(dir, `data{1...${drives}}`);
   const server = new MinioInstance(dir, dataDirs, dataArg, opts.env ?? {}, opts.timeoutMs ?? 60_000);
+  if (opts.tls) server.caPem = makeCertificates(join(dir, 'certs'));
   try {
     await server.startFresh();
   } catch (err) {
@@ -260,6 +332,11 @@ function runMc(configDir: string, args: string[], redact: (s: string) => string)
 /** Sets up an mc alias for `minio` in a private config dir and returns a runner for it. */
 export async function mcAlias(minio: MinioServer, alias = 'rfc'): Promise<McClient> {
   const configDir = await makeTempDir('rfc-mc-');
+  // mc trusts the CAs in its config dir's certs/CAs.
+  if (minio.caPem !== undefined) {
+    mkdirSync(join(configDir, 'certs', 'CAs'), { recursive: true });
+    writeFileSync(join(configDir, 'certs', 'CAs', 'rfc-ca.crt'), minio.caPem);
+  }
   const redact = (s: string): string => s.split(minio.secretKey).join('<secret>');
   const mc = async (args: string[], opts: { allowFailure?: boolean } = {}): Promise<McResult> => {
     const r = await runMc(configDir, args, redact);

@@ -45,7 +45,8 @@ export class MinioS3 {
     if (error instanceof ConsoleError) return error;
     const e = error as { code?: string; message?: string; requestid?: string; $metadata?: unknown };
     const code = typeof e?.code === 'string' ? e.code : undefined;
-    if (code && /^E[A-Z]+$|CERT|TLS|ERR_TLS/.test(code))
+    // Node and OpenSSL codes are ALL_CAPS (ECONNREFUSED, UNABLE_TO_VERIFY_LEAF_SIGNATURE); S3 codes are CamelCase.
+    if (code && /^[A-Z0-9_]+$/.test(code))
       return new ConsoleError(
         'MINIO_UNREACHABLE',
         `MinIO at ${this.endpoint} is unreachable: ${networkWords(error)}.`,
