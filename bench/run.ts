@@ -15,9 +15,10 @@ import { dailyCheckRows } from './daily-check';
 import { diffRows } from './diff-100k';
 import { writeTable, type Row, type RowFamily } from './lib';
 import { lsRows } from './ls-1m';
+import { restoreRows } from './restore-2g';
 import { snapshotsListRows } from './snapshots-list';
 
-const FAMILIES: RowFamily[] = [snapshotsListRows, dailyCheckRows, diffRows, lsRows];
+const FAMILIES: RowFamily[] = [snapshotsListRows, dailyCheckRows, diffRows, lsRows, restoreRows];
 
 async function main(): Promise<void> {
   const only = new Set(process.argv.slice(2));
