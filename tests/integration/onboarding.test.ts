@@ -426,6 +426,56 @@ for (const bin of bins) {
       expect((await r.settle(d0.id)).status).toBe('rolled_back');
     });
 
+    it('makes a second-site repository on another MinIO for offsite copies, and rolls both back', async () => {
+      const siteB = await startMinio();
+      try {
+        const mcB = await mcAlias(siteB, 'siteb');
+        const connB = await r.ok<MinioConnection>('minio.add', {
+          name: 'site-b',
+          endpoint: siteB.endpoint,
+          accessKey: siteB.accessKey,
+          secretKey: siteB.secretKey,
+        });
+        const d0 = await r.ok<OnboardingDetail>('onboarding.start', { name: `Hooli ${tag}`, retention: { keepLast: 3 } });
+        await r.ok('onboarding.saveStep', {
+          id: d0.id,
+          data: { step: 'bucket', input: { minioId: conn.id, bucket: `hooli-${tag}`, versioning: true, objectLockYears: null, quotaBytes: null } },
+        });
+        await r.ok('onboarding.saveStep', {
+          id: d0.id,
+          data: { step: 'repository', input: { offsite: { minioId: connB.id, bucket: `hooli-${tag}-offsite` } } },
+        });
+        await r.ok('onboarding.resume', { id: d0.id });
+        const d = await r.settle(d0.id);
+        expect(d.steps.slice(0, 4).map((s) => `${s.step}:${s.status}${s.error ? ` ${s.error.message}` : ''}`)).toEqual([
+          'business:done',
+          'bucket:done',
+          'keys:done',
+          'repository:done',
+        ]);
+        // Stopped where input is missing (the hosts), not with an error.
+        expect(d.currentStep).toBe('hosts');
+        expect(d.lastError).toBeNull();
+        const repos = await r.ok<{ id: string; location: string }[]>('repos.list', {});
+        const offsite = repos.find((x) => x.id === d.repositoryIds.offsite);
+        expect(offsite?.location).toBe(`s3:${siteB.endpoint}/hooli-${tag}-offsite`);
+        expect((await r.ok<{ snapshots: unknown[] }>('snapshots.list', { repoId: offsite!.id })).snapshots).toEqual([]);
+        const bucketsB = (await mcB.mcJson(['ls', mcB.alias])).map((e) => String(e.key));
+        expect(bucketsB).toEqual([`hooli-${tag}-offsite/`]);
+        const usersB = (await mcB.mcJson(['admin', 'user', 'list', mcB.alias])).map((e) => String(e.accessKey));
+        expect(usersB).toHaveLength(1);
+        expect(d.steps.find((s) => s.step === 'repository')!.commands.join('\n')).toContain(`mc mb site-b/hooli-${tag}-offsite`);
+
+        await r.ok('onboarding.rollback', { id: d0.id, confirm: `Hooli ${tag}` });
+        expect((await r.settle(d0.id)).status).toBe('rolled_back');
+        expect(await mcB.mcJson(['ls', mcB.alias])).toEqual([]);
+        expect(await mcB.mcJson(['admin', 'user', 'list', mcB.alias])).toEqual([]);
+        expect((await minioState()).buckets).not.toContain(`hooli-${tag}`);
+      } finally {
+        await siteB.dispose();
+      }
+    });
+
     it('bad input: invalid or taken bucket, MinIO down, wrong admin key — typed errors, nothing half-configured unseen', async () => {
       const d0 = await r.ok<OnboardingDetail>('onboarding.start', { name: `Initech ${tag}`, retention: { keepLast: 3 } });
       // Invalid name: refused before anything is saved.

@@ -13,6 +13,8 @@ import type { MinioPort, RunnerPort } from './ports';
 export interface MinioClients {
   admin: MinioAdmin;
   s3: MinioS3;
+  /** The stored connection's name (the mc alias the MinIO screen shows). */
+  connection?: { name: string };
 }
 
 /** The MinIO port over a resolver from connection id to that connection's clients. */
@@ -27,6 +29,7 @@ export function minioPort(clientsFor: (minioId: string) => Promise<MinioClients>
       return problem ? [problem] : [];
     },
     endpoint: async (id) => (await s3(id)).endpoint,
+    alias: async (id) => (await clientsFor(id)).connection?.name ?? id,
     probe: async (id) => {
       // Lists buckets with the connection's key: MINIO_UNREACHABLE when down, MINIO_AUTH_FAILED for a wrong key.
       await (await s3(id)).listBuckets();

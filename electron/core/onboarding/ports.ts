@@ -23,6 +23,8 @@ export interface MinioPort {
   bucketNameProblems(name: string): string[];
   /** The S3 endpoint restic uses for this connection, e.g. "http://127.0.0.1:9000" (no credentials). */
   endpoint(minioId: string): Promise<string>;
+  /** The connection's name, used as the `mc` alias in the equivalent commands. */
+  alias(minioId: string): Promise<string>;
   /** Fails fast with MINIO_UNREACHABLE / MINIO_AUTH_FAILED before a long operation. */
   probe(minioId: string): Promise<void>;
   bucketExists(minioId: string, bucket: string): Promise<boolean>;

@@ -295,13 +295,13 @@ export class OnboardingService {
         return null;
       case 'user':
         if (await ports.minio.userExists(d.minioId ?? '', d.accessKey ?? '')) await ports.minio.removeUser(d.minioId ?? '', d.accessKey ?? '');
-        return `mc admin user remove ${d.minioId} ${d.accessKey}`;
+        return `mc admin user remove ${await ports.minio.alias(d.minioId ?? '')} ${d.accessKey}`;
       case 'policy':
         if (await ports.minio.policyExists(d.minioId ?? '', d.name ?? '')) await ports.minio.removePolicy(d.minioId ?? '', d.name ?? '');
-        return `mc admin policy remove ${d.minioId} ${d.name}`;
+        return `mc admin policy remove ${await ports.minio.alias(d.minioId ?? '')} ${d.name}`;
       case 'bucket':
         if (await ports.minio.bucketExists(d.minioId ?? '', d.bucket ?? '')) await ports.minio.removeBucket(d.minioId ?? '', d.bucket ?? '');
-        return `mc rb --force ${d.minioId}/${d.bucket}`;
+        return `mc rb --force ${await ports.minio.alias(d.minioId ?? '')}/${d.bucket}`;
       case 'business':
         if (core.store.businesses.list().some((b) => b.id === resource.ref)) core.store.businesses.remove(resource.ref);
         return null;

@@ -178,7 +178,7 @@ async function ensureBucket(
   requireValidBucket(run, bucket);
   await minio.probe(minioId);
   const ref = `${minioId}/${bucket}`;
-  const alias = `${minioId}`;
+  const alias = await minio.alias(minioId);
   if (await minio.bucketExists(minioId, bucket)) {
     if (!run.store.owns(run.id, 'bucket', ref)) {
       throw new ConsoleError(
@@ -242,13 +242,14 @@ async function ensureKey(
   what: string,
 ): Promise<S3Credentials> {
   const { minio } = run.ports;
+  const alias = await minio.alias(minioId);
   const policyExisted = await minio.policyExists(minioId, policyName);
   if (policyExisted && !run.store.owns(run.id, 'policy', `${minioId}/${policyName}`)) {
     throw new ConsoleError('CONFLICT', `A policy named "${policyName}" already exists on this MinIO and was not made by this onboarding.`);
   }
   // Writing the document again is how a changed policy text reaches the server: cheap and idempotent.
   await minio.putPolicy(minioId, policyName, policy);
-  run.command(`mc admin policy create ${minioId} ${policyName} ${policyName}.json`);
+  run.command(`mc admin policy create ${alias} ${policyName} ${policyName}.json`);
   if (!policyExisted) run.record('policy', `${minioId}/${policyName}`, `policy "${policyName}"`, { minioId, name: policyName });
 
   const known = run.store.state(run.id)[stateKey];
@@ -262,7 +263,7 @@ async function ensureKey(
     await run.core.secrets.set(secretName, JSON.stringify(key));
     run.record('secret', secretName, `${what} credentials in the secret store`);
     await minio.addUser(minioId, key);
-    run.command(`mc admin user add ${minioId} ${key.accessKey} ***`);
+    run.command(`mc admin user add ${alias} ${key.accessKey} ***`);
     run.record('user', `${minioId}/${key.accessKey}`, `MinIO user ${key.accessKey} (${what})`, {
       minioId,
       accessKey: key.accessKey,
@@ -271,7 +272,7 @@ async function ensureKey(
     run.note(`The ${what} ${key.accessKey} was made.`);
   }
   await minio.attachPolicy(minioId, key.accessKey, policyName);
-  run.command(`mc admin policy attach ${minioId} ${policyName} --user ${key.accessKey}`);
+  run.command(`mc admin policy attach ${alias} ${policyName} --user ${key.accessKey}`);
   return key;
 }
 

@@ -24,6 +24,9 @@ export class FakeMinio implements MinioPort {
     const p = bucketNameProblem(name);
     return p ? [p] : [];
   }
+  async alias(minioId: string): Promise<string> {
+    return minioId;
+  }
   async endpoint(): Promise<string> {
     return 'http://127.0.0.1:9';
   }
