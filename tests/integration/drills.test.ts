@@ -303,6 +303,29 @@ for (const bin of resticBinaries()) {
       );
       expect(await leftovers()).toEqual([]);
 
+      // ---- cancelled between the restore and the hashing: the scratch folder still goes
+      let cancelledDir = '';
+      let cancelJobId = '';
+      hooks.afterRestore = async ({ dir }) => {
+        cancelledDir = dir;
+        expect((await fs.stat(dir)).isDirectory()).toBe(true);
+        await dispatch(core!, 'jobs.cancel', { id: cancelJobId });
+      };
+      const toCancel = await dispatch<{ drillId: string; jobId: string }>(core, 'drills.run', {
+        repoId: repo.id,
+        hostId,
+        scratchPath: scratch,
+        sampleFiles: 4,
+      });
+      cancelJobId = toCancel.jobId;
+      const cancelledJob = await waitForJob(core, toCancel.jobId);
+      hooks.afterRestore = undefined;
+      expect(cancelledJob.status).toBe('cancelled');
+      expect(await drill(core, toCancel.drillId)).toMatchObject({ status: 'failed', reason: 'cancelled' });
+      expect(cancelledDir).toContain(scratch);
+      await expect(fs.access(cancelledDir)).rejects.toThrow();
+      expect(await leftovers()).toEqual([]);
+
       // ---- refused before anything starts: "/" as scratch, a local repository from another host
       const root = await reply(core, 'drills.run', {
         repoId: repo.id,
@@ -325,7 +348,7 @@ for (const bin of resticBinaries()) {
         limit: 50,
       });
       expect(audit.filter((a) => a.result === 'succeeded')).toHaveLength(3);
-      expect(audit.filter((a) => a.result === 'failed')).toHaveLength(4);
+      expect(audit.filter((a) => a.result === 'failed')).toHaveLength(5);
       const scheduleAudit = await dispatch<{ action: string; result: string }[]>(core, 'audit.list', {
         action: 'drills.setSchedule',
       });
