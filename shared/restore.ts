@@ -146,6 +146,8 @@ export const RestoreRecordSchema = z.object({
    * highest of its folders that did not exist before the restore).
    */
   affectedPaths: z.array(z.string()).optional(),
+  /** Where the selection lands on the target (the roots restic writes under). */
+  targetPaths: z.array(z.string()).optional(),
   /** Set on an undo: the restore it reverses. */
   undoOf: z.string().optional(),
   /** Set once an undo has been started for this restore. */

@@ -464,6 +464,11 @@ describe.each(resticBinaries().length > 1 ? [resticBinaries()[0]!, resticBinarie
       // The wizard re-attaches to what is still running.
       const active = await value<RestoreRecord[]>(core.dispatch('restore.list', { active: true }, call));
       expect(active.map((r) => [r.id, r.jobId, r.status])).toEqual([[started.restoreId, started.jobId, 'restoring']]);
+      // A second restore writing the same place waits for this one.
+      const overlap = await failure(
+        core.dispatch('restore.start', { repoId, snapshotId, paths: [source], target: { kind: 'path', hostId: hostIds[1], path: target } }, call),
+      );
+      expect(overlap.code).toBe('CONFLICT');
       await value(core.dispatch('jobs.cancel', { id: started.jobId }, call));
       const job = await waitJob(started.jobId, 60_000);
       expect(job.status).toBe('cancelled');
@@ -475,6 +480,10 @@ describe.each(resticBinaries().length > 1 ? [resticBinaries()[0]!, resticBinarie
     it('typed refusals: unknown snapshot, local repository elsewhere, target not writable, wrong password, locked repository', async () => {
       const target = { kind: 'path', hostId: hostIds[1], path: path.join(fleet.hosts[1]!.dataRoot, 'x') };
       expect((await failure(core.dispatch('restore.preview', { repoId, snapshotId: 'deadbeef', target }, call))).code).toBe('SNAPSHOT_NOT_FOUND');
+      // "/" as a folder would be an in-place restore without its safety snapshot.
+      const rootRefused = await failure(core.dispatch('restore.start', { repoId, snapshotId, target: { ...target, path: '/' } }, call));
+      expect(rootRefused.code).toBe('BAD_REQUEST');
+      expect(rootRefused.message).toContain('original place');
 
       const localRepo = await makeTempDir('rfc-restore-localrepo-');
       const local = await value<{ id: string }>(

@@ -46,6 +46,20 @@ export function restoreCoreHandlers(ctx: CoreContext): Pick<Handlers, Extract<ke
       });
   };
 
+  /** Two restores writing the same place at once would interleave: the second one waits for the user. */
+  const refuseOverlap = (hostId: string, roots: readonly string[]): void => {
+    const within = (a: string, b: string) => a === b || a.startsWith(b === '/' ? '/' : `${b}/`);
+    for (const r of records.list({ active: true, limit: 1000 })) {
+      if (r.target.kind === 'archive' || r.target.hostId !== hostId) continue;
+      const theirs = r.targetPaths ?? [];
+      if (roots.some((a) => theirs.some((b) => within(a, b) || within(b, a))))
+        throw new ConsoleError('CONFLICT', `Restore ${r.id} is still writing there (${r.status}); wait for it or cancel it.`, {
+          restoreId: r.id,
+          jobId: r.jobId,
+        });
+    }
+  };
+
   const start = async (request: RestoreRequest, confirm: string | undefined) => {
     const target = `repo:${request.repoId}`;
     try {
@@ -53,6 +67,7 @@ export function restoreCoreHandlers(ctx: CoreContext): Pick<Handlers, Extract<ke
         requireConfirm(await hostName(ctx, request.target.hostId), confirm, 'restore into the original place');
       const plan = await makePlan(ctx, request);
       if (plan.archive) return jobs.startArchive(plan);
+      refuseOverlap(plan.hostId, plan.targetRoots);
       if (request.target.kind === 'path') await ensureWritableDir(plan.restic.target.runner, request.target.path);
       const safety =
         request.target.kind === 'original' ? await affectedPaths(plan) : { existing: [], affected: [] };
@@ -111,6 +126,7 @@ export function restoreCoreHandlers(ctx: CoreContext): Pick<Handlers, Extract<ke
           options: { overwrite: 'always', delete: false, verify: false },
         });
         if (plan.features.delete.supported) plan.request.options.delete = true;
+        refuseOverlap(hostId, rec.affectedPaths);
         return jobs.startRestore(plan, { existing: [], affected: rec.affectedPaths }, rec);
       } catch (error) {
         return refuse('restore.undo', target, error, { restoreId: id });

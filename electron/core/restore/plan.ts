@@ -160,8 +160,15 @@ export async function makePlan(ctx: CoreContext, request: RestoreRequest, signal
   }
 
   const restoreRoot = target.kind === 'original' ? '/' : normalizeSnapshotDir(target.path);
+  if (target.kind === 'path' && restoreRoot === '/')
+    throw new ConsoleError(
+      'BAD_REQUEST',
+      'Restoring into "/" puts the files back where they were: choose "original place", which first takes a safety snapshot and asks for the host name.',
+    );
   const roots = selection.length ? selection : outermost(snapshot.paths.map(normalizeSnapshotDir));
-  let includes = selection.length ? selection : target.kind === 'original' ? roots : [];
+  // With no selection, --include names the snapshot's own paths whenever something could be deleted
+  // (in place, or --delete), so restic's --delete never looks beyond them.
+  let includes = selection.length ? selection : target.kind === 'original' || o.delete ? roots : [];
   let excludes = excluded;
   if (includes.length && excluded.length) {
     includes = await includesAround(restic, snapshot.id, includes, excluded, version, signal);

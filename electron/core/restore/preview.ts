@@ -86,32 +86,33 @@ const ACTION_OF: Record<RestoreItem['action'], PreviewAction> = {
 
 async function dryRunPreview(plan: RestorePlan, collector: PreviewCollector, signal?: AbortSignal): Promise<void> {
   const root = plan.restoreRoot ?? '/';
-  const seen: RestoreItem[] = [];
+  const prefix = root === '/' ? '' : root.replace(/\/+$/, '');
+  // restic prints a folder after its contents: a path some earlier item lies in is a folder.
+  const folders = new Set<string>();
   await runRestore(plan.restic, restoreArgsFor(plan, { dryRun: true }), plan.version, {
     ...(signal ? { signal } : {}),
     onEvent: (e) => {
-      if (e.kind === 'item') seen.push(e.item);
+      if (e.kind !== 'item') return;
+      const it = e.item;
+      const action = ACTION_OF[it.action];
+      const isDir = folders.has(it.item);
+      for (let i = it.item.lastIndexOf('/'); i > 0; i = it.item.lastIndexOf('/', i - 1)) {
+        const parent = it.item.slice(0, i);
+        if (folders.has(parent)) break;
+        folders.add(parent);
+      }
+      // `deleted` names the target path; the others the path in the snapshot.
+      const snapshotPath =
+        action === 'delete' ? (prefix && it.item.startsWith(`${prefix}/`) ? it.item.slice(prefix.length) : it.item) : it.item;
+      collector.add({
+        path: snapshotPath,
+        targetPath: action === 'delete' ? it.item : targetPathOf(root, it.item),
+        action,
+        ...(isDir ? { type: 'dir' as const } : {}),
+        size: it.size,
+      });
     },
   });
-  // restic names folders after their contents; a path that is another's parent is a folder.
-  const parents = new Set<string>();
-  for (const it of seen) {
-    for (let i = it.item.lastIndexOf('/'); i > 0; i = it.item.lastIndexOf('/', i - 1)) parents.add(it.item.slice(0, i));
-  }
-  for (const it of seen) {
-    const action = ACTION_OF[it.action];
-    const isDir = parents.has(it.item);
-    const prefix = root === '/' ? '' : root.replace(/\/+$/, '');
-    const snapshotPath =
-      action === 'delete' ? (prefix && it.item.startsWith(`${prefix}/`) ? it.item.slice(prefix.length) : it.item) : it.item;
-    collector.add({
-      path: snapshotPath,
-      targetPath: action === 'delete' ? it.item : targetPathOf(root, it.item),
-      action,
-      ...(isDir ? { type: 'dir' as const } : {}),
-      size: it.size,
-    });
-  }
 }
 
 /** A snapshot mtime (RFC 3339 with nanoseconds) in whole seconds. */

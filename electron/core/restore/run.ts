@@ -111,6 +111,7 @@ export class RestoreJobs {
       target: plan.request.target,
       targetHost: plan.hostName,
       options: plan.request.options,
+      targetPaths: plan.targetRoots.slice(0, 1000),
       createdAt: new Date().toISOString(),
       errors: [],
       commands,
