@@ -9,6 +9,7 @@ import {
   Badge,
   Button,
   Group,
+  Input,
   Modal,
   NumberInput,
   PasswordInput,
@@ -120,9 +121,7 @@ function SecretField({
   if (isSet && !replacing) {
     return (
       <Stack gap={2}>
-        <Text size="xs" fw={500}>
-          {label}
-        </Text>
+        <Input.Label size="xs">{label}</Input.Label>
         <Group gap="xs">
           <Badge
             color={cleared ? 'gray' : 'teal'}
@@ -273,9 +272,7 @@ function ChannelForm({
               data-testid="alert-form-business"
             />
             <Stack gap={4}>
-              <Text size="xs" fw={500}>
-                {t('alerts.form.kind')}
-              </Text>
+              <Input.Label size="xs">{t('alerts.form.kind')}</Input.Label>
               <SegmentedControl
                 data={KIND_ORDER.map((k) => ({ value: k, label: kindLabel(k) }))}
                 value={v.kind}
@@ -331,9 +328,7 @@ function ChannelForm({
           <>
             <Group grow align="flex-start">
               <Stack gap={4}>
-                <Text size="xs" fw={500}>
-                  {t('alerts.form.msgtype')}
-                </Text>
+                <Input.Label size="xs">{t('alerts.form.msgtype')}</Input.Label>
                 <SegmentedControl
                   data={[
                     { value: 'markdown', label: t('alerts.form.markdown') },
