@@ -127,6 +127,11 @@ export const RunnerInstallSchema = z.object({
   scheduledAs: z.string(),
   /** systemd-analyze verify ran and passed (false when systemd is not used or the tool is absent). */
   verified: z.boolean(),
+  /** Where the runner posts failed runs: the plan's own URL or the business's alert channel (null: nowhere). */
+  alert: z
+    .object({ source: z.enum(['plan', 'business']), kind: AlertKindSchema, note: z.string().optional() })
+    .nullable()
+    .default(null),
   installedAt: z.string(),
 });
 export type RunnerInstall = z.infer<typeof RunnerInstallSchema>;

@@ -373,6 +373,30 @@ for (const bin of resticBinaries()) {
           },
         ]);
 
+        // ---- without a plan URL, the business's alert channel (alerts area) is used: a DingTalk robot, text message
+        await dispatch(core, 'runner.configure', { planId: plan.id, alertKind: null, alertUrl: null });
+        await dispatch(core, 'alerts.channelAdd', {
+          businessId: biz.id,
+          name: 'ops robot',
+          settings: { kind: 'dingtalk', msgtype: 'text' },
+          secrets: { url: `${receiverUrl}/ding/${tag}?access_token=ding-secret-${tag}` },
+        });
+        const viaBusiness = await dispatch<RunnerInstall>(core, 'runner.install', { planId: plan.id });
+        expect(viaBusiness.alert).toEqual({ source: 'business', kind: 'dingtalk' });
+        const beforeDing = posts.length;
+        expect((await sshExec(hostA, command, { timeoutMs: 120_000 })).code).toBe(1);
+        expect(posts.slice(beforeDing)).toEqual([
+          {
+            url: `/ding/${tag}?access_token=ding-secret-${tag}`,
+            body: {
+              msgtype: 'text',
+              text: {
+                content: `backup of orders (${plan.id}) on ${hostA.name} failed: pre hook 1 exited 3: pg_dump: connection to server refused`,
+              },
+            },
+          },
+        ]);
+
         // ---- a host with neither systemd nor cron: typed error, nothing installed there
         const planB = await dispatch<{ id: string }>(core, 'plans.add', {
           name: 'orders-b',

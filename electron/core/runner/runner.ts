@@ -23,6 +23,7 @@ import {
   type Snapshot,
 } from '../../../shared';
 import type { CoreContext } from '../context';
+import { runnerAlertTarget } from '../alerts/runner-target';
 import { ProgramNotFoundError, type ProcessRunner } from '../exec/process';
 import type { RunnerRegistry } from '../exec/runners';
 import { secretNames } from '../secrets/secret-store';
@@ -183,6 +184,43 @@ async function jsonSecret(deps: RunnerDeps, name: string): Promise<Record<string
   return text === undefined ? undefined : (JSON.parse(text) as Record<string, string>);
 }
 
+/**
+ * Where the runner posts failed runs: the plan's own alert URL when set,
+ * else the business's first webhook, DingTalk or Slack channel (alerts
+ * area). A DingTalk robot with signing (加签) is skipped: signing needs the
+ * secret on openssl's command line, where `ps` would show it.
+ */
+async function alertFor(
+  deps: RunnerDeps,
+  planId: string,
+  businessId: string,
+  settings: RunnerSettings,
+): Promise<{ target: { kind: string; url: string } | null; info: RunnerInstall['alert'] }> {
+  if (settings.alertKind) {
+    const url = await deps.secrets.get(runnerSecretNames.alertUrl(planId));
+    if (url)
+      return {
+        target: { kind: settings.alertKind, url },
+        info: { source: 'plan', kind: settings.alertKind },
+      };
+  }
+  const channel = await runnerAlertTarget(deps, businessId);
+  if (!channel) return { target: null, info: null };
+  if (channel.signSecret)
+    return {
+      target: null,
+      info: {
+        source: 'business',
+        kind: channel.kind,
+        note: 'the business’s DingTalk robot signs requests (加签), which the runner cannot do without exposing the secret; failed runs reach it through the daily check',
+      },
+    };
+  return {
+    target: { kind: channel.kind, url: channel.url },
+    info: { source: 'business', kind: channel.kind },
+  };
+}
+
 /** Where the runner goes on the plan's host, and which scheduler it has. */
 export async function detectHost(deps: RunnerDeps, call: RunnerCall): Promise<HostLayout> {
   const { runner, hostId } = await planContext(deps, call.planId);
@@ -244,9 +282,7 @@ export async function installRunner(deps: RunnerDeps, options: InstallOptions): 
     }
     offsite = { repository: off.location, password: offPassword };
   }
-  const alertUrl = settings.alertKind
-    ? await deps.secrets.get(runnerSecretNames.alertUrl(planId))
-    : undefined;
+  const alert = await alertFor(deps, planId, plan.businessId, settings);
 
   const layout = await detectHost(deps, { planId, ...(options.signal ? { signal: options.signal } : {}) });
   if (layout.scheduler === 'none')
@@ -277,7 +313,7 @@ export async function installRunner(deps: RunnerDeps, options: InstallOptions): 
     password,
     resticEnv,
     offsite,
-    alert: settings.alertKind && alertUrl ? { kind: settings.alertKind, url: alertUrl } : null,
+    alert: alert.target,
   });
   const onCalendar = layout.scheduler === 'systemd' ? cronToOnCalendar(settings.cron) : [];
   const line = cronLine(layout, planId, settings.cron);
@@ -320,6 +356,7 @@ export async function installRunner(deps: RunnerDeps, options: InstallOptions): 
     onCalendar,
     scheduledAs: layout.scheduler === 'systemd' ? `${unitName(planId)}.timer` : line,
     verified: layout.scheduler === 'systemd' && layout.verify,
+    alert: alert.info,
     installedAt: new Date().toISOString(),
   };
   store.setInstall(planId, install);

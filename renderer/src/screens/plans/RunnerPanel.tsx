@@ -180,6 +180,18 @@ function StatusView({ status }: { status: RunnerStatus }) {
           <span className="rfc-mono">{h.output}</span>
         </Text>
       ))}
+      {status.install?.alert && (
+        <Text
+          size="xs"
+          c={status.install.alert.note ? 'yellow.8' : 'dimmed'}
+          data-testid="runner-alert-target"
+        >
+          {t(`runner.alertTo.${status.install.alert.source}`, {
+            kind: t(`runner.alert.${status.install.alert.kind}`),
+          })}
+          {status.install.alert.note ? ` — ${status.install.alert.note}` : ''}
+        </Text>
+      )}
       {status.install && (
         <Text
           size="xs"
