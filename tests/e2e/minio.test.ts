@@ -138,6 +138,34 @@ describe('MinIO screen in serve mode (real four-drive MinIO)', () => {
     await page.click('[data-testid=minio-tab-buckets]');
   });
 
+  it('the daily check board carries the MinIO item with its reason', async () => {
+    const started = await apiValue<{ jobId: string; checkId: string }>(serve, 'fleet.dailyCheck', {});
+    await expect
+      .poll(
+        async () =>
+          (await apiValue<{ job: { status: string } }>(serve, 'jobs.get', { id: started.jobId })).job.status,
+        {
+          timeout: 120_000,
+        },
+      )
+      .toMatch(/succeeded|partial|failed/);
+    const check = await apiValue<{ items: { item: string; status: string; reason: string }[] }>(
+      serve,
+      'fleet.check',
+      {
+        id: started.checkId,
+      },
+    );
+    const item = check.items.find((i) => i.item === 'minio');
+    expect(item).toMatchObject({ status: 'warning' });
+    expect(item!.reason).toMatch(/MinIO main: 1 of 4 drives offline/);
+    await page.click('[data-testid=nav-dailyCheck]');
+    await page.getByText('MinIO main', { exact: false }).first().waitFor({ timeout: 30_000 });
+    await shot(page, 'minio-daily-check-board');
+    await page.click('[data-testid=nav-minio]');
+    await page.waitForSelector('[data-testid=screen-minio]');
+  });
+
   it('removes the connection with its name typed', async () => {
     await page.click('[data-testid=minio-row][data-name=main] [data-testid=minio-remove]');
     await page.locator('[data-testid=minio-remove-confirm-input]').waitFor();

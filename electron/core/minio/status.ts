@@ -110,9 +110,13 @@ export function bucketVerdict(
   size: number | null,
   quota: number | null,
 ): Pick<MinioBucket, 'quotaPercent' | 'status' | 'reason'> {
-  if (quota === null) return { quotaPercent: null, status: 'ok', reason: 'no quota' };
+  if (quota === null) return { quotaPercent: null, status: 'ok', reason: `bucket ${name}: no quota` };
   if (size === null)
-    return { quotaPercent: null, status: 'ok', reason: `quota ${gib(quota)}; usage not scanned yet` };
+    return {
+      quotaPercent: null,
+      status: 'ok',
+      reason: `bucket ${name}: quota ${gib(quota)}; usage not scanned yet (MinIO's scanner lags)`,
+    };
   const percent = (size / quota) * 100;
   const status = quotaStatus(percent);
   const tail =
