@@ -117,7 +117,11 @@ install)
 	chmod 755 "$script.tmp"
 	mv -f "$script.tmp" "$script"
 	chmod 755 "$lib"
+	# A failure from here on removes the settings file (it holds the secrets):
+	# the status then says "settings missing; re-install it" instead of a half install.
+	trap 'rc=$?; if [ "$rc" -ne 0 ]; then rm -f "$env_file" "$env_file.tmp"; fi' EXIT
 	b64 "${RFC_B64_ENV:?}" >"$env_file.tmp"
+	unset RFC_B64_ENV
 	chmod 600 "$env_file.tmp"
 	mv -f "$env_file.tmp" "$env_file"
 	# A re-install replaces whatever schedule this plan had, of either kind.
