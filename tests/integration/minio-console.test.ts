@@ -126,6 +126,25 @@ describe('MinIO connections and health through the console', () => {
     ).toBe('CONFLICT');
   });
 
+  it('update: a wrong new secret is refused and nothing changes; a rename needs no check', async () => {
+    const e = await errorOf('minio.update', {
+      id: conn.id,
+      name: 'renamed',
+      secretKey: 'another-wrong-secret',
+    });
+    expect(e.code).toBe('MINIO_AUTH_FAILED');
+    const still = (await ok<MinioConnection[]>('minio.list', {}))[0]!;
+    expect(still).toMatchObject({ name: 'main', updatedAt: conn.updatedAt });
+    const renamed = await ok<MinioConnection>('minio.update', { id: conn.id, name: 'primary' });
+    expect(renamed.name).toBe('primary');
+    conn = await ok<MinioConnection>('minio.update', {
+      id: conn.id,
+      name: 'main',
+      secretKey: minio.secretKey,
+    });
+    expect(conn).toMatchObject({ name: 'main', secretSet: true });
+  });
+
   it('a healthy four-drive set: all online, parity 2, one more drive may fail for writes and two for reads', async () => {
     const cfg = { endpoint: minio.endpoint, accessKey: minio.accessKey, secretKey: minio.secretKey };
     await new MinioS3(cfg).makeBucket('acme-backup');
