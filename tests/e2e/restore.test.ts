@@ -467,7 +467,11 @@ describe('restore wizard in serve mode (newest restic, demo fleet on this machin
     await page.waitForSelector('[data-testid=restore-step-target]');
     await page.click('[data-testid=restore-stepper-selection]');
     await page.waitForSelector('[data-testid=restore-step-selection]');
-    expect(await page.locator('[data-testid=restore-selection-list]').textContent()).toContain(file);
+    expect(
+      await page
+        .locator('[data-testid=restore-selection-item]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-path'))),
+    ).toEqual([file]);
     await shot(page, 'restore-from-snapshot-tree');
   });
 

@@ -381,10 +381,10 @@ function PreviewBody({ preview, refreshing }: { preview: RestorePreview; refresh
                     title={displaySafe(item.path)}
                     td={ticked ? undefined : 'line-through'}
                   >
-                    {displaySafe(elideMiddle(item.path, 72))}
+                    {displaySafe(elideMiddle(item.path, 60))}
                   </Text>
                   <Text size="xs" ff="monospace" c="dimmed" truncate title={displaySafe(item.targetPath)}>
-                    {displaySafe(elideMiddle(item.targetPath, 72))}
+                    {displaySafe(elideMiddle(item.targetPath, 60))}
                   </Text>
                   <Text size="xs" ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
                     {item.type === 'dir' ? t('restore.preview.folder') : formatBytes(item.size)}

@@ -38,9 +38,10 @@ type Tab = 'wizard' | 'history' | 'drills';
 export function RestoreScreen() {
   const { t } = useTranslation();
   const [tab, setTab] = useState<Tab>('wizard');
+  const [seed] = useState<RestoreSeed | null>(() => useUiStore.getState().takeRestoreSeed());
   useRestoreJobSync();
-  useReattach();
-  useSeed();
+  useReattach(seed === null);
+  useSeed(seed);
   return (
     <Stack gap="sm" p="md" data-testid="screen-restore">
       <Group justify="space-between">
@@ -76,20 +77,25 @@ export function RestoreScreen() {
   );
 }
 
-/** A restore still running (this window was closed, or another one started it): follow it. */
-function useReattach() {
+/**
+ * A restore still running (this window was closed, or another one started
+ * it): follow it, once, when the screen opens — unless the screen was opened
+ * for a new restore ("Restore…" elsewhere); the running one is in History.
+ */
+function useReattach(enabled: boolean) {
   const active = useRestoreList(true, 5);
-  const restoreId = useRestoreDraft((s) => s.restoreId);
   const follow = useRestoreDraft((s) => s.follow);
+  const done = useRef(!enabled);
   const newest = active.data?.[0]?.id ?? null;
   useEffect(() => {
-    if (restoreId === null && newest !== null) follow(newest);
-  }, [restoreId, newest, follow]);
+    if (done.current || !active.isSuccess) return;
+    done.current = true;
+    if (newest !== null && useRestoreDraft.getState().restoreId === null) follow(newest);
+  }, [active.isSuccess, newest, follow]);
 }
 
 /** "Restore…" from the snapshots screen: fill the source (and the ticked files) and go to the next step. */
-function useSeed() {
-  const [seed] = useState<RestoreSeed | null>(() => useUiStore.getState().takeRestoreSeed());
+function useSeed(seed: RestoreSeed | null) {
   const repos = useRepos();
   const businesses = useBusinesses();
   const snapshots = useSnapshots(seed?.repoId ?? null);
@@ -104,7 +110,7 @@ function useSeed() {
       businesses.data.find((b) => b.id === repo.businessId) ??
       businesses.data.find((b) => b.name === repo.business);
     const store = useRestoreDraft.getState();
-    if (store.restoreId !== null && store.step >= 0) store.reset(false);
+    if (store.restoreId !== null) store.reset(false);
     store.patch({
       businessId: business?.id ?? NO_BUSINESS,
       repoId: repo.id,

@@ -4,7 +4,7 @@
  * rate, time left, cancel. The job keeps running when the window closes;
  * reopening the screen finds it again (restore.list active).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { Anchor, Button, Group, Paper, Progress, SimpleGrid, Stack, Stepper, Text } from '@mantine/core';
 import { IconListDetails, IconPlayerStop } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -32,23 +32,27 @@ function phaseIndex(record: RestoreRecord, phases: readonly string[]): number {
   return record.status === 'queued' ? 0 : i >= 0 ? i : phases.length;
 }
 
-/** Rate and time left from the job's byte counter (files when restic reports no bytes). */
-function useRate(job: JobRecord | undefined) {
+/**
+ * Rate and time left from the job's byte counter (files when restic reports
+ * no bytes), sampled once a second: a stalled restore shows its rate falling
+ * to zero instead of the last burst.
+ */
+function useRate(job: JobRecord | undefined, now: number) {
   const [samples, setSamples] = useState<Sample[]>([]);
-  const jobId = useRef<string | null>(null);
+  const [jobId, setJobId] = useState<string | null>(null);
   const p = job ? jobProgress(job) : null;
   const byBytes = job?.progress.bytesDone !== undefined;
   const done = byBytes ? (job?.progress.bytesDone ?? 0) : (job?.progress.filesDone ?? null);
   const total = byBytes ? (job?.progress.bytesTotal ?? null) : (job?.progress.filesTotal ?? null);
-  useEffect(() => {
-    if (!job || done === null) return;
-    if (jobId.current !== job.id) {
-      jobId.current = job.id;
-      setSamples([{ at: Date.now(), done }]);
-      return;
-    }
-    setSamples((prev) => addSample(prev, { at: Date.now(), done }));
-  }, [job, done]);
+  // Sampling is driven by the clock (state adjusted during render, React's pattern for derived history).
+  const [sampledAt, setSampledAt] = useState(0);
+  if (job && done !== null && now !== sampledAt) {
+    setSampledAt(now);
+    if (jobId !== job.id) {
+      setJobId(job.id);
+      setSamples([{ at: now, done }]);
+    } else setSamples(addSample(samples, { at: now, done }));
+  }
   const rate = ratePerSecond(samples);
   return { rate, eta: etaSeconds(done ?? 0, total, rate), byBytes, percent: p?.percent ?? null };
 }
@@ -61,7 +65,7 @@ export function RunPanel({ record }: { record: RestoreRecord }) {
   const cancel = useCallMutation('jobs.cancel');
   const jobRecord = job.data?.job;
   const now = useNow(true);
-  const { rate, eta, byBytes, percent } = useRate(jobRecord);
+  const { rate, eta, byBytes, percent } = useRate(jobRecord, now);
   const phases = record.target.kind === 'original' ? PHASES : PHASES.slice(1);
   const shownPhases = record.options.verify ? phases : phases.filter((p) => p !== 'verifying');
   const progress = jobRecord?.progress;

@@ -211,7 +211,7 @@ export function SelectionStep({
               <ScrollArea.Autosize mah={170} type="auto" scrollbars="y">
                 <Stack gap={2} data-testid="restore-selection-list">
                   {draft.selection.map((p) => (
-                    <Group key={p} gap={4} wrap="nowrap">
+                    <Group key={p} gap={4} wrap="nowrap" data-testid="restore-selection-item" data-path={p}>
                       <Badge size="xs" variant="light" color={info(p)?.type === 'dir' ? 'indigo' : 'gray'}>
                         {info(p)?.type === 'dir'
                           ? t('restore.selection.folder')

@@ -4,6 +4,7 @@
  */
 import { useEffect, useMemo } from 'react';
 import {
+  ActionIcon,
   Alert,
   Group,
   Paper,
@@ -14,8 +15,9 @@ import {
   Table,
   Text,
   TextInput,
+  Tooltip,
 } from '@mantine/core';
-import { IconClockSearch } from '@tabler/icons-react';
+import { IconClockSearch, IconRefresh } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { displaySafe, formatAge, type Snapshot } from '../../../../shared';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -72,6 +74,12 @@ export function SourceStep({ onNext }: { onNext(): void }) {
   );
   const beforeDate = parseLocalDateTime(draft.before);
   const resolved = draft.sourceMode === 'latestBefore' ? latestBefore(hostSnapshots, beforeDate) : null;
+
+  // Backups land without this window knowing (a host's schedule): the list is asked for again on opening.
+  const refetchSnapshots = snapshots.refetch;
+  useEffect(() => {
+    if (draft.repoId !== null) void refetchSnapshots();
+  }, [draft.repoId, refetchSnapshots]);
 
   // One choice only: take it (the 3 a.m. path has as few clicks as possible).
   useEffect(() => {
@@ -151,6 +159,19 @@ export function SourceStep({ onNext }: { onNext(): void }) {
           placeholder={t('restore.source.pickHost')}
           data-testid="restore-host"
         />
+        <Tooltip label={t('restore.source.refresh')}>
+          <ActionIcon
+            variant="default"
+            size="md"
+            onClick={() => void snapshots.refetch()}
+            loading={snapshots.isFetching}
+            disabled={draft.repoId === null}
+            aria-label={t('restore.source.refresh')}
+            data-testid="restore-refresh"
+          >
+            <IconRefresh size={14} />
+          </ActionIcon>
+        </Tooltip>
       </Group>
       {repos.isError && <ErrorAlert error={repos.error} />}
       {snapshots.isError && <ErrorAlert error={snapshots.error} onRetry={() => void snapshots.refetch()} />}
