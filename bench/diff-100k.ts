@@ -13,6 +13,7 @@
  *   clocks are this machine's wall clock.
  */
 import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import { chromium, type Page } from 'playwright-core';
 import { chromiumPath } from '../tests/support/peers';
@@ -64,6 +65,9 @@ async function firstPaint(
     await new Promise((r) => setTimeout(r, 50));
   }
   const painted = (await page.evaluate('window.__diffPaintedAt')) as number;
+  // What the first rows look like while the rest still streams in (for a human to look at).
+  await mkdir('artifacts/screenshots', { recursive: true });
+  await page.screenshot({ path: 'artifacts/screenshots/bench-diff-100k-streaming.png' });
   let probe = await consoleUnderTest.probe();
   while (probe.firstDiffDataAt === null) probe = await consoleUnderTest.probe();
   await page.waitForSelector('[data-testid=diff-view][data-complete=true]', { timeout: 180_000 });
