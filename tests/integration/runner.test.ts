@@ -216,6 +216,25 @@ for (const bin of resticBinaries()) {
           alertUrl: `${receiverUrl}/hook/${tag}?token=alert-secret-${tag}`,
         });
 
+        // ---- bad input: typed errors, nothing changed
+        const configBefore = await dispatch<unknown>(core, 'runner.config', { planId: plan.id });
+        for (const [input, code] of [
+          [{ cron: '61 * * * *' }, 'BAD_REQUEST'],
+          [{ cron: '* * * * * /bin/rm' }, 'BAD_REQUEST'],
+          [{ offsiteRepositoryId: primary.id }, 'CONFLICT'],
+          [{ preHooks: ['echo a\nrm -rf /'] }, 'BAD_REQUEST'],
+          [{ alertUrl: 'not a url' }, 'BAD_REQUEST'],
+        ] as const) {
+          const r = await reply(core, 'runner.configure', { planId: plan.id, ...input });
+          expect(r.ok ? 'ok' : r.error.code, JSON.stringify(input)).toBe(code);
+        }
+        expect(await dispatch<unknown>(core, 'runner.config', { planId: plan.id })).toEqual(configBefore);
+        const notInstalled = await dispatch<{ jobId: string }>(core, 'runner.runNow', { planId: plan.id });
+        expect(await waitForJob(core, notInstalled.jobId)).toMatchObject({
+          status: 'failed',
+          error: { code: 'NOT_FOUND' },
+        });
+
         // ---- install (twice: a re-install replaces cleanly)
         await dispatch<RunnerInstall>(core, 'runner.install', { planId: plan.id });
         const install = await dispatch<RunnerInstall>(core, 'runner.install', { planId: plan.id });
