@@ -520,6 +520,22 @@ describe.each(resticBinaries().length > 1 ? [resticBinaries()[0]!, resticBinarie
         expect(job.status).toBe('failed');
         expect(job.error?.code).toBe('REPO_LOCKED');
         expect((await restoreRecord(started.restoreId)).error?.code).toBe('REPO_LOCKED');
+
+        // In place under that lock: the safety snapshot cannot be made, so nothing is restored, and there is nothing to undo.
+        const app = path.join(source, 'app');
+        const before = await tree(app);
+        const inPlace = await start({ repoId, snapshotId, paths: [app], target: { kind: 'original', hostId: hostIds[0] }, confirm: hostNames[0] });
+        const inPlaceJob = await waitJob(inPlace.jobId);
+        expect(inPlaceJob.status).toBe('failed');
+        expect(inPlaceJob.error?.code).toBe('SAFETY_SNAPSHOT_FAILED');
+        const inPlaceRecord = await restoreRecord(inPlace.restoreId);
+        expect(inPlaceRecord.error?.code).toBe('SAFETY_SNAPSHOT_FAILED');
+        expect(inPlaceRecord.safetySnapshotId).toBeUndefined();
+        expect(inPlaceRecord.affectedPaths).toBeUndefined();
+        expect(sorted(await tree(app))).toEqual(sorted(before));
+        const noUndo = await failure(core.dispatch('restore.undo', { id: inPlace.restoreId, confirm: hostNames[0] }, call));
+        expect(noUndo.code).toBe('BAD_REQUEST');
+        expect(sorted(await tree(app))).toEqual(sorted(before));
       } finally {
         if (check.exitCode === null) {
           check.kill('SIGINT');

@@ -109,7 +109,7 @@ export function restoreCoreHandlers(ctx: CoreContext): Pick<Handlers, Extract<ke
         if (rec.status === 'queued' || rec.status === 'safety-snapshot' || rec.status === 'restoring' || rec.status === 'verifying')
           throw new ConsoleError('CONFLICT', 'This restore is still running; cancel it or wait for it to end.');
         if (!rec.affectedPaths)
-          throw new ConsoleError('BAD_REQUEST', 'This restore did not get as far as recording what it would change: there is nothing to undo.');
+          throw new ConsoleError('BAD_REQUEST', 'This restore stopped before it changed anything (no files were written): there is nothing to undo.');
         const hostId = rec.target.hostId;
         requireConfirm(await hostName(ctx, hostId), confirm, 'undo this restore');
         if (!rec.safetySnapshotId) {

@@ -187,7 +187,6 @@ export class RestoreJobs {
     ];
     const removeAfterUndo: string[] = [];
     const record = this.baseRecord(id, plan, commands, {
-      ...(original ? { affectedPaths: safety.affected } : {}),
       ...(undoOf ? { undoOf: undoOf.id } : {}),
     });
     const title = undoOf
@@ -224,7 +223,9 @@ export class RestoreJobs {
           job.log('nothing of the selection exists on the target: no safety snapshot needed', 'info');
         }
       }
-      this.setStatus(id, 'restoring');
+      // Only now, with the safety snapshot made (or nothing there to keep), is there something an undo may put back:
+      // a restore that stopped before this point changed nothing, and an undo of it must not remove anything.
+      this.setStatus(id, 'restoring', original ? { affectedPaths: safety.affected } : {});
       const outcome = await this.runRestoreWithProgress(plan, args, job, () => this.setStatus(id, 'verifying'));
       if (undoOf) {
         // Take away what the restore created that the safety snapshot did not have.
