@@ -114,6 +114,7 @@ function RunDrillForm() {
   const hostId = chosenHost ?? repos.data?.find((r) => r.id === repoId)?.hostId ?? null;
   const [scratchPath, setScratchPath] = useState(DEFAULT_SCRATCH);
   const [sampleFiles, setSampleFiles] = useState<number>(20);
+  const [snapshotHost, setSnapshotHost] = useState('');
   const [jobId, setJobId] = useState<string | null>(null);
   const run = useCallMutation('drills.run', {
     invalidate: [DRILLS_KEY],
@@ -136,7 +137,13 @@ function RunDrillForm() {
         onSubmit={(e) => {
           e.preventDefault();
           if (!ready) return;
-          run.mutate({ repoId, hostId, scratchPath, sampleFiles });
+          run.mutate({
+            repoId,
+            hostId,
+            scratchPath,
+            sampleFiles,
+            ...(snapshotHost.trim() ? { snapshotHost: snapshotHost.trim() } : {}),
+          });
         }}
       >
         <Group align="flex-end" gap="sm" wrap="wrap">
@@ -185,6 +192,16 @@ function RunDrillForm() {
             max={10_000}
             w={150}
             data-testid="drill-sample"
+          />
+          <TextInput
+            label={t('restore.drills.form.snapshotHost')}
+            description={t('restore.drills.form.snapshotHostHint')}
+            placeholder={t('restore.drills.form.snapshotHostAny')}
+            value={snapshotHost}
+            onChange={(e) => setSnapshotHost(e.currentTarget.value)}
+            w={200}
+            spellCheck={false}
+            data-testid="drill-snapshot-host"
           />
           <Button type="submit" disabled={!ready} loading={run.isPending} data-testid="drill-run">
             {t('restore.drills.form.run')}
@@ -365,6 +382,7 @@ function ScheduleModal({
   const [scratchPath, setScratchPath] = useState(current?.scratchPath ?? DEFAULT_SCRATCH);
   const [sampleFiles, setSampleFiles] = useState<number>(current?.sampleFiles ?? 20);
   const [repoId, setRepoId] = useState<string>(current?.repoId ?? '');
+  const [snapshotHost, setSnapshotHost] = useState(current?.snapshotHost ?? '');
   const save = useCallMutation('drills.setSchedule', { invalidate: [DRILLS_KEY], onSuccess: onClose });
   const ready = hostId !== null && scratchPath.startsWith('/') && everyDays >= 1 && sampleFiles >= 1;
 
@@ -388,6 +406,7 @@ function ScheduleModal({
             scratchPath,
             sampleFiles,
             ...(repoId ? { repoId } : {}),
+            ...(snapshotHost.trim() ? { snapshotHost: snapshotHost.trim() } : {}),
           });
         }}
       >
@@ -441,6 +460,14 @@ function ScheduleModal({
             onChange={(v) => setSampleFiles(typeof v === 'number' ? v : Number(v) || 0)}
             min={1}
             max={10_000}
+          />
+          <TextInput
+            label={t('restore.drills.form.snapshotHost')}
+            description={t('restore.drills.form.snapshotHostHint')}
+            placeholder={t('restore.drills.form.snapshotHostAny')}
+            value={snapshotHost}
+            onChange={(e) => setSnapshotHost(e.currentTarget.value)}
+            spellCheck={false}
           />
           <Text size="xs" c="dimmed">
             {t('restore.drills.schedules.nextHint')}
