@@ -12,7 +12,15 @@ import { IdSchema, RetentionPolicySchema } from './domain';
 import { ErrorBodySchema } from './errors';
 import { CommandLine, ConfirmInput, method } from './method';
 
-export const ONBOARDING_STEPS = ['business', 'bucket', 'keys', 'repository', 'hosts', 'install', 'firstBackup'] as const;
+export const ONBOARDING_STEPS = [
+  'business',
+  'bucket',
+  'keys',
+  'repository',
+  'hosts',
+  'install',
+  'firstBackup',
+] as const;
 export const OnboardingStepSchema = z.enum(ONBOARDING_STEPS);
 export type OnboardingStep = z.infer<typeof OnboardingStepSchema>;
 
@@ -42,7 +50,10 @@ export const CronExpressionSchema = z
   .max(100);
 
 /** One shell command line run by `sh -c` on the host; empty for none. */
-const HookSchema = text(4096).refine((v) => !/[\0\r\n]/.test(v), 'a hook is one line (chain commands with && or ;)');
+const HookSchema = text(4096).refine(
+  (v) => !/[\0\r\n]/.test(v),
+  'a hook is one line (chain commands with && or ;)',
+);
 
 // ---- step inputs (what the user typed; never a secret)
 
@@ -68,7 +79,12 @@ export const BucketStepInputSchema = z
     /** COMPLIANCE retention: nobody can delete an object version before it ends, so prune frees nothing until then. */
     objectLockYears: z.number().int().min(1).max(100).nullable().default(null),
     /** Hard quota in bytes; writes beyond it are refused. */
-    quotaBytes: z.number().int().min(1024 * 1024).nullable().default(null),
+    quotaBytes: z
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .nullable()
+      .default(null),
   })
   .strict();
 export type BucketStepInput = z.infer<typeof BucketStepInputSchema>;
@@ -80,7 +96,11 @@ export const RepositoryStepInputSchema = z
     /** The console's name for the repository (default "<business> primary"). */
     name: text(128).optional(),
     /** A second-site repository for offsite copies: its own bucket on another MinIO connection. */
-    offsite: z.object({ minioId: IdSchema, bucket: text(63) }).strict().nullable().default(null),
+    offsite: z
+      .object({ minioId: IdSchema, bucket: text(63) })
+      .strict()
+      .nullable()
+      .default(null),
   })
   .strict();
 export type RepositoryStepInput = z.infer<typeof RepositoryStepInputSchema>;
@@ -136,16 +156,7 @@ export type OnboardingInputs = z.infer<typeof OnboardingInputsSchema>;
 export const OnboardingResourceSchema = z.object({
   id: z.number().int(),
   step: OnboardingStepSchema,
-  kind: z.enum([
-    'business',
-    'bucket',
-    'policy',
-    'user',
-    'secret',
-    'repository',
-    'plan',
-    'runner',
-  ]),
+  kind: z.enum(['business', 'bucket', 'policy', 'user', 'secret', 'repository', 'plan', 'runner']),
   /** The name or id it is known by (bucket name, access key id, repository id, …); never a secret. */
   ref: z.string(),
   /** What it is, in words. */
@@ -232,12 +243,14 @@ export const onboardingMethods = {
     output: OnboardingDetailSchema,
   }),
   'onboarding.start': method({
-    summary: 'Start onboarding a business (step 1 input); nothing outside the record changes until a step runs.',
+    summary:
+      'Start onboarding a business (step 1 input); nothing outside the record changes until a step runs.',
     input: BusinessStepInputSchema,
     output: OnboardingDetailSchema,
   }),
   'onboarding.saveStep': method({
-    summary: "Save a step's input (validated; a step already done keeps what it created, re-running it checks it).",
+    summary:
+      "Save a step's input (validated; a step already done keeps what it created, re-running it checks it).",
     input: z.object({ id: IdSchema, data: StepInputSchema }).strict(),
     output: OnboardingDetailSchema,
   }),
@@ -247,12 +260,14 @@ export const onboardingMethods = {
     output: StepJobSchema,
   }),
   'onboarding.resume': method({
-    summary: 'Continue from the first step not done, through every step whose input is saved (one job per step).',
+    summary:
+      'Continue from the first step not done, through every step whose input is saved (one job per step).',
     input: z.object({ id: IdSchema }).strict(),
     output: z.object({ jobId: z.string().nullable(), step: OnboardingStepSchema.nullable() }),
   }),
   'onboarding.rollback': method({
-    summary: 'Undo what this onboarding created, newest first, and only that (a job; type the business name to confirm).',
+    summary:
+      'Undo what this onboarding created, newest first, and only that (a job; type the business name to confirm).',
     input: z.object({ id: IdSchema, confirm: ConfirmInput }).strict(),
     output: z.object({ jobId: z.string() }),
   }),

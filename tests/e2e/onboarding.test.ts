@@ -65,7 +65,13 @@ describe('onboarding wizard in serve mode (newest restic, real MinIO and sshd)',
       secretKey: minio.secretKey,
     });
     const added = await apiValue<{ host: { id: string } }>(serve, 'hosts.add', {
-      host: { name: host.name, address: host.address, port: host.port, user: host.user, resticPath: newest.path },
+      host: {
+        name: host.name,
+        address: host.address,
+        port: host.port,
+        user: host.user,
+        resticPath: newest.path,
+      },
       key: { kind: 'paste', privateKey: host.privateKey },
     });
     await apiValue(serve, 'hosts.pinKey', { id: added.host.id, fingerprint: host.hostKeyFingerprintSha256 });
@@ -83,7 +89,9 @@ describe('onboarding wizard in serve mode (newest restic, real MinIO and sshd)',
       const list = await apiValue<OnboardingSummary[]>(serve, 'onboarding.list').catch(() => []);
       for (const o of list) {
         if (o.status === 'rolled_back') continue;
-        await apiValue(serve, 'onboarding.rollback', { id: o.id, confirm: o.businessName }).catch(() => undefined);
+        await apiValue(serve, 'onboarding.rollback', { id: o.id, confirm: o.businessName }).catch(
+          () => undefined,
+        );
         for (let i = 0; i < 100; i++) {
           const d = await apiValue<OnboardingDetail>(serve, 'onboarding.get', { id: o.id }).catch(() => null);
           if (!d || !d.busy) break;
@@ -115,14 +123,20 @@ describe('onboarding wizard in serve mode (newest restic, real MinIO and sshd)',
     await page.click('[data-testid=onboarding-step-bucket]');
     const name = page.locator('[data-testid=onboarding-bucket-name]');
     await name.fill('Acme_Foods');
-    await expect.poll(() => page.locator('[data-testid=onboarding-bucket-form]').textContent()).toContain('no capital letters');
+    await expect
+      .poll(() => page.locator('[data-testid=onboarding-bucket-form]').textContent())
+      .toContain('no capital letters');
     await name.fill('taken-bucket');
     await expect
-      .poll(() => page.locator('[data-testid=onboarding-bucket-check]').getAttribute('data-result'), { timeout: 10_000 })
+      .poll(() => page.locator('[data-testid=onboarding-bucket-check]').getAttribute('data-result'), {
+        timeout: 10_000,
+      })
       .toBe('taken');
     await name.fill('acme-foods-backup');
     await expect
-      .poll(() => page.locator('[data-testid=onboarding-bucket-check]').getAttribute('data-result'), { timeout: 10_000 })
+      .poll(() => page.locator('[data-testid=onboarding-bucket-check]').getAttribute('data-result'), {
+        timeout: 10_000,
+      })
       .toBe('free');
     await page.click('[data-testid=onboarding-bucket-lock]');
     await expect
@@ -136,7 +150,9 @@ describe('onboarding wizard in serve mode (newest restic, real MinIO and sshd)',
       .not.toBe('');
     const id = (await apiValue<OnboardingSummary[]>(serve, 'onboarding.list'))[0]!.id;
     await expect
-      .poll(async () => (await apiValue<OnboardingDetail>(serve, 'onboarding.get', { id })).inputs.bucket?.bucket)
+      .poll(
+        async () => (await apiValue<OnboardingDetail>(serve, 'onboarding.get', { id })).inputs.bucket?.bucket,
+      )
       .toBe('acme-foods-backup');
 
     // Step 5: the host, its paths, hook and schedule with the preview.
@@ -146,7 +162,10 @@ describe('onboarding wizard in serve mode (newest restic, real MinIO and sshd)',
     await page.keyboard.press('Escape');
     await page.fill('[data-testid=onboarding-host-paths]', join(fleet.hosts[0]!.dataRoot, 'srv'));
     await page.fill('[data-testid=onboarding-host-excludes]', '*.tmp');
-    await page.fill('[data-testid=onboarding-host-prehook]', `date > ${join(fleet.hosts[0]!.dataRoot, 'srv', 'dumped-at.txt')}`);
+    await page.fill(
+      '[data-testid=onboarding-host-prehook]',
+      `date > ${join(fleet.hosts[0]!.dataRoot, 'srv', 'dumped-at.txt')}`,
+    );
     await page.fill('[data-testid=onboarding-host-schedule]', '15 3 * * 1-5');
     await expect
       .poll(() => page.locator('[data-testid=onboarding-cron-words]').textContent(), { timeout: 10_000 })
@@ -155,26 +174,40 @@ describe('onboarding wizard in serve mode (newest restic, real MinIO and sshd)',
     await shot(page, 'onboarding-step5-hosts');
     await page.click('[data-testid=onboarding-save]');
     await expect
-      .poll(async () => (await apiValue<OnboardingDetail>(serve, 'onboarding.get', { id })).inputs.hosts?.hosts.length ?? 0)
+      .poll(
+        async () =>
+          (await apiValue<OnboardingDetail>(serve, 'onboarding.get', { id })).inputs.hosts?.hosts.length ?? 0,
+      )
       .toBe(1);
 
     // Continue: every step runs, one job each, to the proof.
     await page.click('[data-testid=onboarding-continue]');
     await expect
-      .poll(() => page.locator('[data-testid=onboarding-status]').textContent(), { timeout: 240_000, interval: 500 })
+      .poll(() => page.locator('[data-testid=onboarding-status]').textContent(), {
+        timeout: 240_000,
+        interval: 500,
+      })
       .toBe('Done');
     const d = await apiValue<OnboardingDetail>(serve, 'onboarding.get', { id });
     expect(d.steps.every((s) => s.status === 'done')).toBe(true);
     expect(d.proof).toHaveLength(1);
     await page.click('[data-testid=onboarding-step-firstBackup]');
-    await expect.poll(() => page.locator('[data-testid=onboarding-proof]').textContent()).toContain(d.proof[0]!.snapshotId.slice(0, 8));
-    await expect.poll(() => page.locator('[data-testid=onboarding-step-notes]').textContent()).toMatch(/daily check shows the business/);
+    await expect
+      .poll(() => page.locator('[data-testid=onboarding-proof]').textContent())
+      .toContain(d.proof[0]!.snapshotId.slice(0, 8));
+    await expect
+      .poll(() => page.locator('[data-testid=onboarding-step-notes]').textContent())
+      .toMatch(/daily check shows the business/);
     expect(await page.locator('[data-testid=onboarding-resource]').count()).toBe(d.resources.length);
     await shot(page, 'onboarding-done');
     await page.click('[data-testid=onboarding-step-bucket]');
-    await expect.poll(() => page.locator('[data-testid=onboarding-step-commands]').textContent()).toContain('mc mb');
+    await expect
+      .poll(() => page.locator('[data-testid=onboarding-step-commands]').textContent())
+      .toContain('mc mb');
     await shot(page, 'onboarding-step2-done');
-    expect((await run('crontab', ['-l'])).stdout).toContain(`rfc-runner:${d.planIds[Object.keys(d.planIds)[0]!]}`);
+    expect((await run('crontab', ['-l'])).stdout).toContain(
+      `rfc-runner:${d.planIds[Object.keys(d.planIds)[0]!]}`,
+    );
 
     // The board shows the business.
     await page.click('[data-testid=onboarding-to-board]').catch(async () => {
@@ -187,15 +220,30 @@ describe('onboarding wizard in serve mode (newest restic, real MinIO and sshd)',
 
   it('lists onboardings with where they stopped and why, and rolls one back behind the typed name', async () => {
     // A second onboarding that stops at step 2: its bucket is taken.
-    const o = await apiValue<OnboardingDetail>(serve, 'onboarding.start', { name: 'Globex', retention: { keepLast: 3 } });
+    const o = await apiValue<OnboardingDetail>(serve, 'onboarding.start', {
+      name: 'Globex',
+      retention: { keepLast: 3 },
+    });
     const conn = (await apiValue<MinioConnection[]>(serve, 'minio.list'))[0]!;
     await apiValue(serve, 'onboarding.saveStep', {
       id: o.id,
-      data: { step: 'bucket', input: { minioId: conn.id, bucket: 'taken-bucket', versioning: true, objectLockYears: null, quotaBytes: null } },
+      data: {
+        step: 'bucket',
+        input: {
+          minioId: conn.id,
+          bucket: 'taken-bucket',
+          versioning: true,
+          objectLockYears: null,
+          quotaBytes: null,
+        },
+      },
     });
     await apiValue(serve, 'onboarding.resume', { id: o.id });
     await expect
-      .poll(async () => (await apiValue<OnboardingDetail>(serve, 'onboarding.get', { id: o.id })).lastError?.code, { timeout: 30_000 })
+      .poll(
+        async () => (await apiValue<OnboardingDetail>(serve, 'onboarding.get', { id: o.id })).lastError?.code,
+        { timeout: 30_000 },
+      )
       .toBe('BUCKET_TAKEN');
 
     await page.click('[data-testid=nav-onboarding]');
@@ -207,7 +255,9 @@ describe('onboarding wizard in serve mode (newest restic, real MinIO and sshd)',
 
     await row.click();
     await page.locator('[data-testid=onboarding-step-panel][data-step=bucket]').waitFor();
-    await expect.poll(() => page.locator('[data-testid=onboarding-step-panel]').textContent()).toContain('already exists');
+    await expect
+      .poll(() => page.locator('[data-testid=onboarding-step-panel]').textContent())
+      .toContain('already exists');
     await shot(page, 'onboarding-stopped');
     await page.click('[data-testid=onboarding-rollback]');
     const modal = page.locator('[data-testid=onboarding-rollback-confirm]');

@@ -58,9 +58,17 @@ interface Rig {
 
 async function rig(resticBinary: string): Promise<Rig> {
   const dataDir = await makeTempDir('rfc-onboarding-core-');
-  const core = await createCore({ dataDir, mode: 'serve', version: 'test', demo: false, resticBinary, log: () => undefined });
-  const reply = (method: string, input: unknown): Promise<Envelope<unknown>> => core.dispatch(method, input, call);
-  const ok = async <T,>(method: string, input: unknown): Promise<T> => {
+  const core = await createCore({
+    dataDir,
+    mode: 'serve',
+    version: 'test',
+    demo: false,
+    resticBinary,
+    log: () => undefined,
+  });
+  const reply = (method: string, input: unknown): Promise<Envelope<unknown>> =>
+    core.dispatch(method, input, call);
+  const ok = async <T>(method: string, input: unknown): Promise<T> => {
     const r = await reply(method, input);
     if (!r.ok) throw new Error(`${method}: expected ok, got ${r.error.code}: ${r.error.message}`);
     return r.value as T;
@@ -75,7 +83,10 @@ async function rig(resticBinary: string): Promise<Rig> {
     for (;;) {
       const d = await ok<OnboardingDetail>('onboarding.get', { id });
       if (!d.busy) return d;
-      if (Date.now() > deadline) throw new Error(`onboarding ${id} still busy: ${JSON.stringify(d.steps.map((s) => [s.step, s.status]))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `onboarding ${id} still busy: ${JSON.stringify(d.steps.map((s) => [s.step, s.status]))}`,
+        );
       await new Promise((r) => setTimeout(r, 200));
     }
   };
@@ -165,13 +176,21 @@ for (const bin of bins) {
         retention: { keepDaily: 7, keepWeekly: 4 },
       });
       id = started.id;
-      expect(await r.ok<{ valid: boolean; taken: boolean }>('onboarding.validateBucket', { minioId: conn.id, bucket })).toMatchObject({
+      expect(
+        await r.ok<{ valid: boolean; taken: boolean }>('onboarding.validateBucket', {
+          minioId: conn.id,
+          bucket,
+        }),
+      ).toMatchObject({
         valid: true,
         taken: false,
       });
       await r.ok('onboarding.saveStep', {
         id,
-        data: { step: 'bucket', input: { minioId: conn.id, bucket, versioning: true, objectLockYears: null, quotaBytes: 1024 ** 3 } },
+        data: {
+          step: 'bucket',
+          input: { minioId: conn.id, bucket, versioning: true, objectLockYears: null, quotaBytes: 1024 ** 3 },
+        },
       });
       await r.ok('onboarding.saveStep', {
         id,
@@ -194,7 +213,9 @@ for (const bin of bins) {
       const resumed = await r.ok<{ jobId: string; step: string }>('onboarding.resume', { id });
       expect(resumed.step).toBe('business');
       const d = await r.settle(id);
-      expect(d.steps.map((s) => `${s.step}:${s.status}${s.error ? ` ${s.error.code} ${s.error.message}` : ''}`)).toEqual([
+      expect(
+        d.steps.map((s) => `${s.step}:${s.status}${s.error ? ` ${s.error.code} ${s.error.message}` : ''}`),
+      ).toEqual([
         'business:done',
         'bucket:done',
         'keys:done',
@@ -209,13 +230,21 @@ for (const bin of bins) {
       // What MinIO says exists (mc): the bucket with versioning and quota, two users, two policies.
       const state = await minioState();
       expect(state.buckets).toContain(bucket);
-      expect(state.policies).toEqual(expect.arrayContaining([`rfc-${bucket}-host`, `rfc-${bucket}-maintenance`]));
+      expect(state.policies).toEqual(
+        expect.arrayContaining([`rfc-${bucket}-host`, `rfc-${bucket}-maintenance`]),
+      );
       const versioning = await mc.mcJson(['version', 'info', `${mc.alias}/${bucket}`]);
       expect(JSON.stringify(versioning)).toMatch(/Enabled/i);
       const quota = await mc.mcJson(['quota', 'info', `${mc.alias}/${bucket}`]);
       expect(JSON.stringify(quota)).toContain(String(1024 ** 3));
-      const hostKey = JSON.parse((await r.secrets.get(`onboarding:${id}:host-key`))!) as { accessKey: string; secretKey: string };
-      const maintKey = JSON.parse((await r.secrets.get(`onboarding:${id}:maintenance-key`))!) as { accessKey: string; secretKey: string };
+      const hostKey = JSON.parse((await r.secrets.get(`onboarding:${id}:host-key`))!) as {
+        accessKey: string;
+        secretKey: string;
+      };
+      const maintKey = JSON.parse((await r.secrets.get(`onboarding:${id}:maintenance-key`))!) as {
+        accessKey: string;
+        secretKey: string;
+      };
       expect(state.users).toEqual(expect.arrayContaining([hostKey.accessKey, maintKey.accessKey]));
       const hostUser = await mc.mcJson(['admin', 'user', 'info', mc.alias, hostKey.accessKey]);
       expect(JSON.stringify(hostUser)).toContain(`rfc-${bucket}-host`);
@@ -234,10 +263,9 @@ for (const bin of bins) {
       }
 
       // The proof is in the repository, read with the console's own (maintenance) entry.
-      const { snapshots: snaps } = await r.ok<{ snapshots: { id: string; hostname: string; tags?: string[]; paths: string[] }[] }>(
-        'snapshots.list',
-        { repoId: d.repositoryIds.primary },
-      );
+      const { snapshots: snaps } = await r.ok<{
+        snapshots: { id: string; hostname: string; tags?: string[]; paths: string[] }[];
+      }>('snapshots.list', { repoId: d.repositoryIds.primary });
       expect(snaps.map((s) => s.id).sort()).toEqual(d.proof.map((p) => p.snapshotId).sort());
       expect(snaps.every((s) => s.tags?.includes('nightly'))).toBe(true);
       // The hook's dump is in the snapshot; the excluded file is not.
@@ -258,18 +286,31 @@ for (const bin of bins) {
       const jobs = await r.ok<JobRecord[]>('jobs.list', { kind: 'onboarding.step' });
       expect(jobs.length).toBeGreaterThanOrEqual(7);
       const all = JSON.stringify(d) + JSON.stringify(jobs);
-      for (const secret of [hostKey.secretKey, maintKey.secretKey, minio.secretKey]) expect(all).not.toContain(secret);
-      expect(d.steps.find((s) => s.step === 'repository')!.commands.join('\n')).toMatch(/AWS_SECRET_ACCESS_KEY=\*\*\*.* init/);
+      for (const secret of [hostKey.secretKey, maintKey.secretKey, minio.secretKey])
+        expect(all).not.toContain(secret);
+      expect(d.steps.find((s) => s.step === 'repository')!.commands.join('\n')).toMatch(
+        /AWS_SECRET_ACCESS_KEY=\*\*\*.* init/,
+      );
       const audit = await r.ok<{ action: string }[]>('audit.list', {});
-      expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['onboarding.start', 'onboarding.step.install', 'repos.init']));
+      expect(audit.map((a) => a.action)).toEqual(
+        expect.arrayContaining(['onboarding.start', 'onboarding.step.install', 'repos.init']),
+      );
       // No secret in SQLite.
       const db = await fs.readFile(path.join(r.dataDir, 'console.db'));
-      for (const secret of [hostKey.secretKey, maintKey.secretKey, minio.secretKey]) expect(db.includes(Buffer.from(secret))).toBe(false);
+      for (const secret of [hostKey.secretKey, maintKey.secretKey, minio.secretKey])
+        expect(db.includes(Buffer.from(secret))).toBe(false);
     });
 
     it('the host key cannot delete backup data, while it backs up and removes lock files', async () => {
-      const hostKey = JSON.parse((await r.secrets.get(`onboarding:${id}:host-key`))!) as { accessKey: string; secretKey: string };
-      const s3 = new MinioS3({ endpoint: minio.endpoint, accessKey: hostKey.accessKey, secretKey: hostKey.secretKey });
+      const hostKey = JSON.parse((await r.secrets.get(`onboarding:${id}:host-key`))!) as {
+        accessKey: string;
+        secretKey: string;
+      };
+      const s3 = new MinioS3({
+        endpoint: minio.endpoint,
+        accessKey: hostKey.accessKey,
+        secretKey: hostKey.secretKey,
+      });
       const keys: string[] = [];
       await new Promise<void>((resolve, reject) => {
         const stream = s3.client.listObjectsV2(bucket, '', true);
@@ -363,10 +404,13 @@ for (const bin of bins) {
       expect(state.policies.filter((p) => p.startsWith(`rfc-${bucket}`))).toEqual([]);
       expect(await r.ok<unknown[]>('repos.list', {})).toEqual([]);
       expect(await r.ok<unknown[]>('plans.list', {})).toEqual([]);
-      expect((await r.ok<{ name: string }[]>('businesses.list', {})).map((b) => b.name)).not.toContain(d0.businessName);
+      expect((await r.ok<{ name: string }[]>('businesses.list', {})).map((b) => b.name)).not.toContain(
+        d0.businessName,
+      );
       for (const h of fleet!.hosts) {
         const planIds = Object.values(d0.planIds);
-        for (const planId of planIds) await expect(fs.access(`${prefixOf(h)}/etc/rfc-runner/${planId}.env`)).rejects.toThrow();
+        for (const planId of planIds)
+          await expect(fs.access(`${prefixOf(h)}/etc/rfc-runner/${planId}.env`)).rejects.toThrow();
       }
       const crontab = (await run('crontab', ['-l']).catch(() => ({ stdout: '' }))).stdout;
       for (const planId of Object.values(d0.planIds)) expect(crontab).not.toContain(planId);
@@ -383,13 +427,24 @@ for (const bin of bins) {
       });
       await r.ok('onboarding.saveStep', {
         id: d0.id,
-        data: { step: 'bucket', input: { minioId: conn.id, bucket: b2, versioning: true, objectLockYears: null, quotaBytes: null } },
+        data: {
+          step: 'bucket',
+          input: { minioId: conn.id, bucket: b2, versioning: true, objectLockYears: null, quotaBytes: null },
+        },
       });
       await r.ok('onboarding.saveStep', {
         id: d0.id,
         data: {
           step: 'hosts',
-          input: { hosts: [{ hostId: hostIds[0], paths: [path.join(fleet!.hosts[0]!.dataRoot, 'srv')], schedule: '0 3 * * *' }] },
+          input: {
+            hosts: [
+              {
+                hostId: hostIds[0],
+                paths: [path.join(fleet!.hosts[0]!.dataRoot, 'srv')],
+                schedule: '0 3 * * *',
+              },
+            ],
+          },
         },
       });
       for (const step of ['business', 'bucket', 'keys'] as const) {
@@ -402,9 +457,22 @@ for (const bin of bins) {
         const stopped = await r.settle(d0.id, 120_000);
         expect(stopped.currentStep).toBe('repository');
         expect(stopped.lastError?.code).toBe('MINIO_UNREACHABLE');
-        expect(stopped.resources.map((x) => x.kind)).toEqual(['business', 'bucket', 'policy', 'secret', 'user', 'policy', 'secret', 'user']);
+        expect(stopped.resources.map((x) => x.kind)).toEqual([
+          'business',
+          'bucket',
+          'policy',
+          'secret',
+          'user',
+          'policy',
+          'secret',
+          'user',
+        ]);
         const listed = (await r.ok<OnboardingSummary[]>('onboarding.list', {})).find((o) => o.id === d0.id);
-        expect(listed).toMatchObject({ status: 'in_progress', currentStep: 'repository', lastError: { code: 'MINIO_UNREACHABLE' } });
+        expect(listed).toMatchObject({
+          status: 'in_progress',
+          currentStep: 'repository',
+          lastError: { code: 'MINIO_UNREACHABLE' },
+        });
       } finally {
         await minio.start();
       }
@@ -436,35 +504,53 @@ for (const bin of bins) {
           accessKey: siteB.accessKey,
           secretKey: siteB.secretKey,
         });
-        const d0 = await r.ok<OnboardingDetail>('onboarding.start', { name: `Hooli ${tag}`, retention: { keepLast: 3 } });
-        await r.ok('onboarding.saveStep', {
-          id: d0.id,
-          data: { step: 'bucket', input: { minioId: conn.id, bucket: `hooli-${tag}`, versioning: true, objectLockYears: null, quotaBytes: null } },
+        const d0 = await r.ok<OnboardingDetail>('onboarding.start', {
+          name: `Hooli ${tag}`,
+          retention: { keepLast: 3 },
         });
         await r.ok('onboarding.saveStep', {
           id: d0.id,
-          data: { step: 'repository', input: { offsite: { minioId: connB.id, bucket: `hooli-${tag}-offsite` } } },
+          data: {
+            step: 'bucket',
+            input: {
+              minioId: conn.id,
+              bucket: `hooli-${tag}`,
+              versioning: true,
+              objectLockYears: null,
+              quotaBytes: null,
+            },
+          },
+        });
+        await r.ok('onboarding.saveStep', {
+          id: d0.id,
+          data: {
+            step: 'repository',
+            input: { offsite: { minioId: connB.id, bucket: `hooli-${tag}-offsite` } },
+          },
         });
         await r.ok('onboarding.resume', { id: d0.id });
         const d = await r.settle(d0.id);
-        expect(d.steps.slice(0, 4).map((s) => `${s.step}:${s.status}${s.error ? ` ${s.error.message}` : ''}`)).toEqual([
-          'business:done',
-          'bucket:done',
-          'keys:done',
-          'repository:done',
-        ]);
+        expect(
+          d.steps.slice(0, 4).map((s) => `${s.step}:${s.status}${s.error ? ` ${s.error.message}` : ''}`),
+        ).toEqual(['business:done', 'bucket:done', 'keys:done', 'repository:done']);
         // Stopped where input is missing (the hosts), not with an error.
         expect(d.currentStep).toBe('hosts');
         expect(d.lastError).toBeNull();
         const repos = await r.ok<{ id: string; location: string }[]>('repos.list', {});
         const offsite = repos.find((x) => x.id === d.repositoryIds.offsite);
         expect(offsite?.location).toBe(`s3:${siteB.endpoint}/hooli-${tag}-offsite`);
-        expect((await r.ok<{ snapshots: unknown[] }>('snapshots.list', { repoId: offsite!.id })).snapshots).toEqual([]);
+        expect(
+          (await r.ok<{ snapshots: unknown[] }>('snapshots.list', { repoId: offsite!.id })).snapshots,
+        ).toEqual([]);
         const bucketsB = (await mcB.mcJson(['ls', mcB.alias])).map((e) => String(e.key));
         expect(bucketsB).toEqual([`hooli-${tag}-offsite/`]);
-        const usersB = (await mcB.mcJson(['admin', 'user', 'list', mcB.alias])).map((e) => String(e.accessKey));
+        const usersB = (await mcB.mcJson(['admin', 'user', 'list', mcB.alias])).map((e) =>
+          String(e.accessKey),
+        );
         expect(usersB).toHaveLength(1);
-        expect(d.steps.find((s) => s.step === 'repository')!.commands.join('\n')).toContain(`mc mb site-b/hooli-${tag}-offsite`);
+        expect(d.steps.find((s) => s.step === 'repository')!.commands.join('\n')).toContain(
+          `mc mb site-b/hooli-${tag}-offsite`,
+        );
 
         await r.ok('onboarding.rollback', { id: d0.id, confirm: `Hooli ${tag}` });
         expect((await r.settle(d0.id)).status).toBe('rolled_back');
@@ -477,21 +563,47 @@ for (const bin of bins) {
     });
 
     it('bad input: invalid or taken bucket, MinIO down, wrong admin key — typed errors, nothing half-configured unseen', async () => {
-      const d0 = await r.ok<OnboardingDetail>('onboarding.start', { name: `Initech ${tag}`, retention: { keepLast: 3 } });
+      const d0 = await r.ok<OnboardingDetail>('onboarding.start', {
+        name: `Initech ${tag}`,
+        retention: { keepLast: 3 },
+      });
       // Invalid name: refused before anything is saved.
       const invalid = await r.err('onboarding.saveStep', {
         id: d0.id,
-        data: { step: 'bucket', input: { minioId: conn.id, bucket: 'Bad_Bucket', versioning: true, objectLockYears: null, quotaBytes: null } },
+        data: {
+          step: 'bucket',
+          input: {
+            minioId: conn.id,
+            bucket: 'Bad_Bucket',
+            versioning: true,
+            objectLockYears: null,
+            quotaBytes: null,
+          },
+        },
       });
       expect(invalid.code).toBe('BUCKET_INVALID');
-      expect(await r.ok('onboarding.validateBucket', { minioId: conn.id, bucket: 'ab' })).toMatchObject({ valid: false, taken: null });
+      expect(await r.ok('onboarding.validateBucket', { minioId: conn.id, bucket: 'ab' })).toMatchObject({
+        valid: false,
+        taken: null,
+      });
 
       // Taken: a bucket someone else made.
       await mc.mc(['mb', `${mc.alias}/taken-${tag}`]);
-      expect(await r.ok('onboarding.validateBucket', { minioId: conn.id, bucket: `taken-${tag}` })).toMatchObject({ valid: true, taken: true });
+      expect(
+        await r.ok('onboarding.validateBucket', { minioId: conn.id, bucket: `taken-${tag}` }),
+      ).toMatchObject({ valid: true, taken: true });
       await r.ok('onboarding.saveStep', {
         id: d0.id,
-        data: { step: 'bucket', input: { minioId: conn.id, bucket: `taken-${tag}`, versioning: true, objectLockYears: null, quotaBytes: null } },
+        data: {
+          step: 'bucket',
+          input: {
+            minioId: conn.id,
+            bucket: `taken-${tag}`,
+            versioning: true,
+            objectLockYears: null,
+            quotaBytes: null,
+          },
+        },
       });
       await r.ok('onboarding.resume', { id: d0.id });
       let d = await r.settle(d0.id);
@@ -502,13 +614,27 @@ for (const bin of bins) {
       // MinIO down.
       await r.ok('onboarding.saveStep', {
         id: d0.id,
-        data: { step: 'bucket', input: { minioId: conn.id, bucket: `initech-${tag}`, versioning: true, objectLockYears: null, quotaBytes: null } },
+        data: {
+          step: 'bucket',
+          input: {
+            minioId: conn.id,
+            bucket: `initech-${tag}`,
+            versioning: true,
+            objectLockYears: null,
+            quotaBytes: null,
+          },
+        },
       });
       await minio.stop();
       try {
-        expect((await r.ok<{ error: { code: string } }>('onboarding.validateBucket', { minioId: conn.id, bucket: `initech-${tag}` })).error.code).toBe(
-          'MINIO_UNREACHABLE',
-        );
+        expect(
+          (
+            await r.ok<{ error: { code: string } }>('onboarding.validateBucket', {
+              minioId: conn.id,
+              bucket: `initech-${tag}`,
+            })
+          ).error.code,
+        ).toBe('MINIO_UNREACHABLE');
         await r.ok('onboarding.runStep', { id: d0.id, step: 'bucket' });
         d = await r.settle(d0.id, 120_000);
         expect(d.lastError?.code).toBe('MINIO_UNREACHABLE');
@@ -518,12 +644,26 @@ for (const bin of bins) {
 
       // Wrong admin key.
       const wrong = await addConnection(r, 'not-the-secret-key');
-      expect((await r.ok<{ error: { code: string } }>('onboarding.validateBucket', { minioId: wrong.id, bucket: `initech-${tag}` })).error.code).toBe(
-        'MINIO_AUTH_FAILED',
-      );
+      expect(
+        (
+          await r.ok<{ error: { code: string } }>('onboarding.validateBucket', {
+            minioId: wrong.id,
+            bucket: `initech-${tag}`,
+          })
+        ).error.code,
+      ).toBe('MINIO_AUTH_FAILED');
       await r.ok('onboarding.saveStep', {
         id: d0.id,
-        data: { step: 'bucket', input: { minioId: wrong.id, bucket: `initech-${tag}`, versioning: true, objectLockYears: null, quotaBytes: null } },
+        data: {
+          step: 'bucket',
+          input: {
+            minioId: wrong.id,
+            bucket: `initech-${tag}`,
+            versioning: true,
+            objectLockYears: null,
+            quotaBytes: null,
+          },
+        },
       });
       await r.ok('onboarding.runStep', { id: d0.id, step: 'bucket' });
       d = await r.settle(d0.id);
@@ -531,7 +671,10 @@ for (const bin of bins) {
       // Nothing was made on MinIO, and the record says exactly what exists: the business only.
       expect((await minioState()).buckets).not.toContain(`initech-${tag}`);
       expect(d.resources.map((x) => `${x.kind}:${x.removedAt === null}`)).toEqual(['business:true']);
-      expect(d.steps.find((s) => s.step === 'bucket')).toMatchObject({ status: 'failed', error: { code: 'MINIO_AUTH_FAILED' } });
+      expect(d.steps.find((s) => s.step === 'bucket')).toMatchObject({
+        status: 'failed',
+        error: { code: 'MINIO_AUTH_FAILED' },
+      });
 
       // Rolling it back leaves the bucket it did not make.
       await r.ok('onboarding.rollback', { id: d0.id, confirm: `Initech ${tag}` });

@@ -21,7 +21,10 @@ export interface OnboardingHandlerOptions {
   ports?: OnboardingPorts;
 }
 
-export function createOnboardingService(ctx: CoreContext, options: OnboardingHandlerOptions = {}): OnboardingService {
+export function createOnboardingService(
+  ctx: CoreContext,
+  options: OnboardingHandlerOptions = {},
+): OnboardingService {
   const repos = inventoryHandlers(ctx)['repos.add'];
   const dailyCheck = new DailyCheckService({
     store: ctx.store,
@@ -76,7 +79,10 @@ export function createOnboardingService(ctx: CoreContext, options: OnboardingHan
   };
   const ports: OnboardingPorts = options.ports ?? {
     // The MinIO area's stored connections: endpoint, admin key (secret store), CA.
-    minio: minioPort(options.minioClients ?? ((minioId) => minioClientsFor({ db: ctx.store.db, secrets: ctx.secrets }, minioId))),
+    minio: minioPort(
+      options.minioClients ??
+        ((minioId) => minioClientsFor({ db: ctx.store.db, secrets: ctx.secrets }, minioId)),
+    ),
     runner: runnerPort(runnerHandlers(ctx), ctx.jobs),
   };
   return new OnboardingService({
@@ -87,7 +93,8 @@ export function createOnboardingService(ctx: CoreContext, options: OnboardingHan
     audit: ctx.audit,
     changed: () => {
       // The wizard touches the inventory (business, repositories, plans) and the audit log.
-      for (const scope of ['businesses', 'repos', 'plans', 'audit'] as const) ctx.events.emit('invalidate', { scope });
+      for (const scope of ['businesses', 'repos', 'plans', 'audit'] as const)
+        ctx.events.emit('invalidate', { scope });
     },
   });
 }

@@ -22,7 +22,8 @@ export function minioPort(clientsFor: (minioId: string) => Promise<MinioClients>
   const s3 = async (id: string) => (await clientsFor(id)).s3;
   const admin = async (id: string) => (await clientsFor(id)).admin;
   const isCode = (error: unknown, codes: string[]) =>
-    error instanceof ConsoleError && codes.includes(String((error.detail as { code?: string } | undefined)?.code));
+    error instanceof ConsoleError &&
+    codes.includes(String((error.detail as { code?: string } | undefined)?.code));
   return {
     bucketNameProblems: (name) => {
       const problem = bucketNameProblem(name);
@@ -37,13 +38,15 @@ export function minioPort(clientsFor: (minioId: string) => Promise<MinioClients>
       await (await admin(id)).listCannedPolicies();
     },
     bucketExists: async (id, bucket) => (await s3(id)).bucketExists(bucket),
-    makeBucket: async (id, bucket, settings) => (await s3(id)).makeBucket(bucket, { objectLocking: settings.objectLock }),
+    makeBucket: async (id, bucket, settings) =>
+      (await s3(id)).makeBucket(bucket, { objectLocking: settings.objectLock }),
     bucketObjectLock: async (id, bucket) => {
       const client = (await s3(id)).client;
       try {
-        const config = (await (client.getObjectLockConfig as (b: string) => Promise<{ objectLockEnabled?: string }>)(
-          bucket,
-        )) ?? {};
+        const config =
+          (await (client.getObjectLockConfig as (b: string) => Promise<{ objectLockEnabled?: string }>)(
+            bucket,
+          )) ?? {};
         return config.objectLockEnabled === 'Enabled' || config.objectLockEnabled === undefined;
       } catch (error) {
         if ((error as { code?: string })?.code === 'ObjectLockConfigurationNotFoundError') return false;
@@ -77,7 +80,11 @@ export function minioPort(clientsFor: (minioId: string) => Promise<MinioClients>
       });
       for (let i = 0; i < versions.length; i += 1000) {
         const chunk = versions.slice(i, i + 1000);
-        const result = (await client.removeObjects(bucket, chunk)) as unknown as { Error?: unknown; Code?: string; Message?: string }[];
+        const result = (await client.removeObjects(bucket, chunk)) as unknown as {
+          Error?: unknown;
+          Code?: string;
+          Message?: string;
+        }[];
         const failed = (Array.isArray(result) ? result : []).filter((r) => r && (r.Error || r.Code));
         if (failed.length > 0) {
           const locked = failed.some((f) => /WORM|retention|locked/i.test(JSON.stringify(f)));
@@ -110,12 +117,16 @@ export function minioPort(clientsFor: (minioId: string) => Promise<MinioClients>
   };
 }
 
-type RunnerHandlers = Pick<Handlers, 'runner.configure' | 'runner.install' | 'runner.uninstall' | 'runner.runNow' | 'runner.status'>;
+type RunnerHandlers = Pick<
+  Handlers,
+  'runner.configure' | 'runner.install' | 'runner.uninstall' | 'runner.runNow' | 'runner.status'
+>;
 
 /** The runner port over the runner area's handlers (configure the plan's runner, install it, run it, read its status). */
 export function runnerPort(handlers: RunnerHandlers, jobs: JobManager): RunnerPort {
   const call = { origin: 'internal' as const };
-  const status = (planId: string): Promise<MethodOutput<'runner.status'>> => handlers['runner.status']({ planId }, call);
+  const status = (planId: string): Promise<MethodOutput<'runner.status'>> =>
+    handlers['runner.status']({ planId }, call);
   return {
     installed: async (_hostId, planId) => {
       const s = await status(planId);
@@ -138,7 +149,9 @@ export function runnerPort(handlers: RunnerHandlers, jobs: JobManager): RunnerPo
         scheduler: `${installed.scheduler}${installed.verified ? ', verified by systemd-analyze' : ''}`,
         commands: [
           `rfc-control install ${request.planId}  # ${installed.scriptPath}, ${installed.envPath} (0600)`,
-          installed.scheduler === 'cron' ? `crontab: ${installed.scheduledAs}` : `systemctl enable --now ${installed.scheduledAs}`,
+          installed.scheduler === 'cron'
+            ? `crontab: ${installed.scheduledAs}`
+            : `systemctl enable --now ${installed.scheduledAs}`,
         ],
       };
     },

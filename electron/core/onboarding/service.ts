@@ -48,7 +48,9 @@ export class OnboardingService {
   private readonly active = new Map<string, string>();
 
   constructor(private readonly deps: OnboardingServiceDeps) {
-    const stopped = deps.store.failInterrupted('The console stopped while this step ran; run it again to finish it.');
+    const stopped = deps.store.failInterrupted(
+      'The console stopped while this step ran; run it again to finish it.',
+    );
     if (stopped > 0) deps.changed();
   }
 
@@ -70,7 +72,11 @@ export class OnboardingService {
   }
 
   private requireIdle(id: string): void {
-    if (this.busy(id)) throw new ConsoleError('CONFLICT', 'A step of this onboarding is running; wait for it or cancel its job.');
+    if (this.busy(id))
+      throw new ConsoleError(
+        'CONFLICT',
+        'A step of this onboarding is running; wait for it or cancel its job.',
+      );
   }
 
   list(): OnboardingSummary[] {
@@ -87,7 +93,12 @@ export class OnboardingService {
     const { businesses } = this.deps.core.store;
     if (input.existingBusinessId) businesses.get(input.existingBusinessId);
     const id = this.store.create(input.name, { business: input });
-    this.deps.audit.record({ action: 'onboarding.start', target: `onboarding:${id}`, result: 'succeeded', detail: { business: input.name } });
+    this.deps.audit.record({
+      action: 'onboarding.start',
+      target: `onboarding:${id}`,
+      result: 'succeeded',
+      detail: { business: input.name },
+    });
     this.deps.changed();
     return this.get(id);
   }
@@ -101,23 +112,38 @@ export class OnboardingService {
     if (data.step === 'bucket') {
       requireBucketRules(this.deps.ports, data.input.bucket);
       const old = this.store.inputs(id).bucket;
-      if (old && this.store.stepStatus(id, 'bucket') === 'done' && (old.bucket !== data.input.bucket || old.minioId !== data.input.minioId)) {
-        throw new ConsoleError('CONFLICT', `Bucket "${old.bucket}" is made already; roll back this onboarding to use another bucket.`);
+      if (
+        old &&
+        this.store.stepStatus(id, 'bucket') === 'done' &&
+        (old.bucket !== data.input.bucket || old.minioId !== data.input.minioId)
+      ) {
+        throw new ConsoleError(
+          'CONFLICT',
+          `Bucket "${old.bucket}" is made already; roll back this onboarding to use another bucket.`,
+        );
       }
     }
-    if (data.step === 'repository' && data.input.offsite) requireBucketRules(this.deps.ports, data.input.offsite.bucket);
+    if (data.step === 'repository' && data.input.offsite)
+      requireBucketRules(this.deps.ports, data.input.offsite.bucket);
     if (data.step === 'hosts') {
       for (const h of data.input.hosts) checkCron(h.schedule);
       const hostIds = data.input.hosts.map((h) => h.hostId);
-      if (new Set(hostIds).size !== hostIds.length) throw new ConsoleError('BAD_REQUEST', 'A host is picked twice.');
+      if (new Set(hostIds).size !== hostIds.length)
+        throw new ConsoleError('BAD_REQUEST', 'A host is picked twice.');
     }
     this.store.setInput(id, data.step, data.input);
     if (!same && this.store.stepStatus(id, data.step) === 'done') {
       // What the step made no longer matches its input: it and the steps after it run again.
-      for (const s of ONBOARDING_STEPS.slice(ONBOARDING_STEPS.indexOf(data.step))) this.store.resetStep(id, s);
+      for (const s of ONBOARDING_STEPS.slice(ONBOARDING_STEPS.indexOf(data.step)))
+        this.store.resetStep(id, s);
       if (this.store.status(id) === 'done') this.store.setStatus(id, 'in_progress');
     }
-    this.deps.audit.record({ action: 'onboarding.saveStep', target: `onboarding:${id}`, result: 'succeeded', detail: { step: data.step } });
+    this.deps.audit.record({
+      action: 'onboarding.saveStep',
+      target: `onboarding:${id}`,
+      result: 'succeeded',
+      detail: { step: data.step },
+    });
     this.deps.changed();
     return this.get(id);
   }
@@ -125,7 +151,10 @@ export class OnboardingService {
   private requireRunnable(id: string, step: OnboardingStep): void {
     this.store.requireActive(id);
     if (this.store.inputs(id)[step] === undefined && !optionalInput(step)) {
-      throw new ConsoleError('CONFLICT', `Step ${stepNumber(step)} (${STEP_TITLES[step]}) has no saved input yet.`);
+      throw new ConsoleError(
+        'CONFLICT',
+        `Step ${stepNumber(step)} (${STEP_TITLES[step]}) has no saved input yet.`,
+      );
     }
     for (const earlier of ONBOARDING_STEPS.slice(0, ONBOARDING_STEPS.indexOf(step))) {
       if (this.store.stepStatus(id, earlier) !== 'done') {
@@ -194,8 +223,13 @@ export class OnboardingService {
         try {
           await STEP_RUNNERS[step](run);
           this.store.stepEnded(id, step, { error: null, commands, notes });
-          if (ONBOARDING_STEPS.every((s) => this.store.stepStatus(id, s) === 'done')) this.store.setStatus(id, 'done');
-          this.deps.audit.record({ action: `onboarding.step.${step}`, target: `onboarding:${id}`, result: 'succeeded' });
+          if (ONBOARDING_STEPS.every((s) => this.store.stepStatus(id, s) === 'done'))
+            this.store.setStatus(id, 'done');
+          this.deps.audit.record({
+            action: `onboarding.step.${step}`,
+            target: `onboarding:${id}`,
+            result: 'succeeded',
+          });
         } catch (error) {
           const body = toBody(error);
           job.log(`${body.code}: ${body.message}`, 'stderr');
@@ -214,12 +248,15 @@ export class OnboardingService {
     });
     this.active.set(id, record.id);
     if (chain) {
-      void this.deps.jobs.wait(record.id).then((done) => {
-        if (done.status !== 'succeeded' && done.status !== 'partial') return;
-        if (this.active.get(id) === record.id) this.active.delete(id);
-        const next = this.nextRunnable(id);
-        if (next && this.store.status(id) === 'in_progress') this.submitStep(id, next, true);
-      }, () => undefined);
+      void this.deps.jobs.wait(record.id).then(
+        (done) => {
+          if (done.status !== 'succeeded' && done.status !== 'partial') return;
+          if (this.active.get(id) === record.id) this.active.delete(id);
+          const next = this.nextRunnable(id);
+          if (next && this.store.status(id) === 'in_progress') this.submitStep(id, next, true);
+        },
+        () => undefined,
+      );
     }
     return record.id;
   }
@@ -230,9 +267,13 @@ export class OnboardingService {
     const name = this.store.businessName(id);
     if (confirm !== name) {
       this.deps.audit.record({ action: 'onboarding.rollback', target: `onboarding:${id}`, result: 'denied' });
-      throw new ConsoleError('BAD_REQUEST', `To roll back this onboarding, type the business name exactly: "${name}".`);
+      throw new ConsoleError(
+        'BAD_REQUEST',
+        `To roll back this onboarding, type the business name exactly: "${name}".`,
+      );
     }
-    if (this.store.status(id) === 'rolled_back') throw new ConsoleError('CONFLICT', 'This onboarding was rolled back already.');
+    if (this.store.status(id) === 'rolled_back')
+      throw new ConsoleError('CONFLICT', 'This onboarding was rolled back already.');
     this.store.setStatus(id, 'rolling_back');
     const record = this.deps.jobs.submit({
       kind: ONBOARDING_ROLLBACK_JOB_KIND,
@@ -240,7 +281,10 @@ export class OnboardingService {
       title: `Roll back the onboarding of ${name}`,
       priority: 'manual',
       run: async (job) => {
-        const left = this.store.resources(id).filter((r) => r.removedAt === null).reverse();
+        const left = this.store
+          .resources(id)
+          .filter((r) => r.removedAt === null)
+          .reverse();
         const failed: string[] = [];
         for (const resource of left) {
           try {
@@ -248,18 +292,32 @@ export class OnboardingService {
             if (line) job.log(`$ ${line}`, 'info');
             this.store.resourceRemoved(resource.id);
             job.log(`Removed ${resource.label}.`, 'info');
-            this.deps.audit.record({ action: `onboarding.rollback.${resource.kind}`, target: `onboarding:${id}`, result: 'succeeded', detail: { ref: resource.ref } });
+            this.deps.audit.record({
+              action: `onboarding.rollback.${resource.kind}`,
+              target: `onboarding:${id}`,
+              result: 'succeeded',
+              detail: { ref: resource.ref },
+            });
           } catch (error) {
             const body = toBody(error);
             this.store.resourceRemoveFailed(resource.id, body);
             failed.push(`${resource.label}: ${body.message}`);
             job.log(`Could not remove ${resource.label}: ${body.code}: ${body.message}`, 'stderr');
-            this.deps.audit.record({ action: `onboarding.rollback.${resource.kind}`, target: `onboarding:${id}`, result: 'failed', detail: { ref: resource.ref, code: body.code } });
+            this.deps.audit.record({
+              action: `onboarding.rollback.${resource.kind}`,
+              target: `onboarding:${id}`,
+              result: 'failed',
+              detail: { ref: resource.ref, code: body.code },
+            });
           }
           this.deps.changed();
         }
         if (failed.length > 0) {
-          const error = new ConsoleError('CONFLICT', `Not everything could be removed; still there: ${failed.join('; ')}`, { left: failed.length });
+          const error = new ConsoleError(
+            'CONFLICT',
+            `Not everything could be removed; still there: ${failed.join('; ')}`,
+            { left: failed.length },
+          );
           this.store.setStatus(id, 'rolling_back', error.toBody());
           this.deps.changed();
           throw error;
@@ -271,7 +329,12 @@ export class OnboardingService {
     });
     this.active.set(id, record.id);
     this.store.setRollbackJob(id, record.id);
-    this.deps.audit.record({ action: 'onboarding.rollback', target: `onboarding:${id}`, result: 'succeeded', detail: { jobId: record.id } });
+    this.deps.audit.record({
+      action: 'onboarding.rollback',
+      target: `onboarding:${id}`,
+      result: 'succeeded',
+      detail: { jobId: record.id },
+    });
     this.deps.changed();
     return { jobId: record.id };
   }
@@ -288,22 +351,27 @@ export class OnboardingService {
         if (core.store.plans.list().some((p) => p.id === resource.ref)) core.store.plans.remove(resource.ref);
         return null;
       case 'repository':
-        if ((await core.store.repositories.list()).some((r) => r.id === resource.ref)) await core.store.repositories.remove(resource.ref);
+        if ((await core.store.repositories.list()).some((r) => r.id === resource.ref))
+          await core.store.repositories.remove(resource.ref);
         return null;
       case 'secret':
         await core.secrets.delete(resource.ref);
         return null;
       case 'user':
-        if (await ports.minio.userExists(d.minioId ?? '', d.accessKey ?? '')) await ports.minio.removeUser(d.minioId ?? '', d.accessKey ?? '');
+        if (await ports.minio.userExists(d.minioId ?? '', d.accessKey ?? ''))
+          await ports.minio.removeUser(d.minioId ?? '', d.accessKey ?? '');
         return `mc admin user remove ${await ports.minio.alias(d.minioId ?? '')} ${d.accessKey}`;
       case 'policy':
-        if (await ports.minio.policyExists(d.minioId ?? '', d.name ?? '')) await ports.minio.removePolicy(d.minioId ?? '', d.name ?? '');
+        if (await ports.minio.policyExists(d.minioId ?? '', d.name ?? ''))
+          await ports.minio.removePolicy(d.minioId ?? '', d.name ?? '');
         return `mc admin policy remove ${await ports.minio.alias(d.minioId ?? '')} ${d.name}`;
       case 'bucket':
-        if (await ports.minio.bucketExists(d.minioId ?? '', d.bucket ?? '')) await ports.minio.removeBucket(d.minioId ?? '', d.bucket ?? '');
+        if (await ports.minio.bucketExists(d.minioId ?? '', d.bucket ?? ''))
+          await ports.minio.removeBucket(d.minioId ?? '', d.bucket ?? '');
         return `mc rb --force ${await ports.minio.alias(d.minioId ?? '')}/${d.bucket}`;
       case 'business':
-        if (core.store.businesses.list().some((b) => b.id === resource.ref)) core.store.businesses.remove(resource.ref);
+        if (core.store.businesses.list().some((b) => b.id === resource.ref))
+          core.store.businesses.remove(resource.ref);
         return null;
     }
   }
@@ -330,9 +398,13 @@ function parseOr<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConsoleError('BAD_REQUEST', `${issue?.path.join('.') || 'input'}: ${issue?.message ?? 'invalid'}`, {
-      issues: parsed.error.issues.slice(0, 5),
-    });
+    throw new ConsoleError(
+      'BAD_REQUEST',
+      `${issue?.path.join('.') || 'input'}: ${issue?.message ?? 'invalid'}`,
+      {
+        issues: parsed.error.issues.slice(0, 5),
+      },
+    );
   }
   return parsed.data;
 }
@@ -345,6 +417,10 @@ function optionalInput(step: OnboardingStep): boolean {
 function requireBucketRules(ports: OnboardingPorts, bucket: string): void {
   const problems = ports.minio.bucketNameProblems(bucket);
   if (problems.length > 0) {
-    throw new ConsoleError('BUCKET_INVALID', `"${bucket}" is not a valid bucket name: ${problems.join('; ')}.`, { problems });
+    throw new ConsoleError(
+      'BUCKET_INVALID',
+      `"${bucket}" is not a valid bucket name: ${problems.join('; ')}.`,
+      { problems },
+    );
   }
 }

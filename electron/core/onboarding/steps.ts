@@ -55,7 +55,11 @@ export interface StepCore {
   /** Opens an inventory repository with its stored password and keys (restic cat config); returns the command. */
   openRepository(repoId: string, signal: AbortSignal): Promise<string>;
   /** The repository's snapshots with a tag (restic snapshots --no-lock --tag), as the console reads them. */
-  taggedSnapshots(repoId: string, tag: string, signal: AbortSignal): Promise<{ snapshots: { id: string; time: string }[]; command: string }>;
+  taggedSnapshots(
+    repoId: string,
+    tag: string,
+    signal: AbortSignal,
+  ): Promise<{ snapshots: { id: string; time: string }[]; command: string }>;
   /** repos.add of the repository service (init or add, audited). */
   addRepository(input: RepositoryAddInput): Promise<Repo>;
   /** Starts the daily check; resolves when it ended. */
@@ -112,7 +116,10 @@ export function checkCron(expression: string, count = 5): Date[] {
     const it = CronExpressionParser.parse(expression, { currentDate: new Date() });
     return it.take(count).map((d) => d.toDate());
   } catch (error) {
-    throw new ConsoleError('BAD_REQUEST', `"${expression}" is not a cron schedule: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ConsoleError(
+      'BAD_REQUEST',
+      `"${expression}" is not a cron schedule: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -136,7 +143,9 @@ async function businessStep(run: StepRun): Promise<void> {
         ownerContact: input.ownerContact,
         freshnessTargetHours: input.freshnessTargetHours,
       });
-      run.note(`Business "${input.name}" exists already (made by this onboarding); its details are up to date.`);
+      run.note(
+        `Business "${input.name}" exists already (made by this onboarding); its details are up to date.`,
+      );
       return;
     }
   }
@@ -162,7 +171,11 @@ async function businessStep(run: StepRun): Promise<void> {
 export function requireValidBucket(run: Pick<StepRun, 'ports'>, bucket: string): void {
   const problems = run.ports.minio.bucketNameProblems(bucket);
   if (problems.length > 0) {
-    throw new ConsoleError('BUCKET_INVALID', `"${bucket}" is not a valid bucket name: ${problems.join('; ')}.`, { problems });
+    throw new ConsoleError(
+      'BUCKET_INVALID',
+      `"${bucket}" is not a valid bucket name: ${problems.join('; ')}.`,
+      { problems },
+    );
   }
 }
 
@@ -200,12 +213,18 @@ async function ensureBucket(
     run.note(`Bucket "${bucket}" made${want.objectLockYears !== null ? ' with object lock' : ''}.`);
   }
   // Object lock needs versioning; MinIO turns it on with the lock, asking again is harmless.
-  if ((want.versioning || want.objectLockYears !== null) && !(await minio.versioningEnabled(minioId, bucket))) {
+  if (
+    (want.versioning || want.objectLockYears !== null) &&
+    !(await minio.versioningEnabled(minioId, bucket))
+  ) {
     await minio.enableVersioning(minioId, bucket);
     run.command(`mc version enable ${alias}/${bucket}`);
     run.note('Versioning turned on: an overwritten or deleted object keeps its earlier version.');
   }
-  if (want.objectLockYears !== null && (await minio.lockRetentionYears(minioId, bucket)) !== want.objectLockYears) {
+  if (
+    want.objectLockYears !== null &&
+    (await minio.lockRetentionYears(minioId, bucket)) !== want.objectLockYears
+  ) {
     await minio.setLockRetentionYears(minioId, bucket, want.objectLockYears);
     run.command(`mc retention set --default COMPLIANCE ${want.objectLockYears}y ${alias}/${bucket}`);
     run.note(
@@ -245,12 +264,16 @@ async function ensureKey(
   const alias = await minio.alias(minioId);
   const policyExisted = await minio.policyExists(minioId, policyName);
   if (policyExisted && !run.store.owns(run.id, 'policy', `${minioId}/${policyName}`)) {
-    throw new ConsoleError('CONFLICT', `A policy named "${policyName}" already exists on this MinIO and was not made by this onboarding.`);
+    throw new ConsoleError(
+      'CONFLICT',
+      `A policy named "${policyName}" already exists on this MinIO and was not made by this onboarding.`,
+    );
   }
   // Writing the document again is how a changed policy text reaches the server: cheap and idempotent.
   await minio.putPolicy(minioId, policyName, policy);
   run.command(`mc admin policy create ${alias} ${policyName} ${policyName}.json`);
-  if (!policyExisted) run.record('policy', `${minioId}/${policyName}`, `policy "${policyName}"`, { minioId, name: policyName });
+  if (!policyExisted)
+    run.record('policy', `${minioId}/${policyName}`, `policy "${policyName}"`, { minioId, name: policyName });
 
   const known = run.store.state(run.id)[stateKey];
   let key = await readKey(run.core.secrets, secretName);
@@ -300,7 +323,9 @@ async function keysStep(run: StepRun): Promise<void> {
     'm',
     'maintenance key',
   );
-  run.note('The host key can read and write backups but delete only lock files; the maintenance key stays with the console.');
+  run.note(
+    'The host key can read and write backups but delete only lock files; the maintenance key stays with the console.',
+  );
 }
 
 // ---------------------------------------------------------------- step 4
@@ -349,7 +374,11 @@ async function ensureRepository(
   });
   run.record('repository', repo.id, `${role} repository "${repo.name}" (inventory entry)`);
   run.store.patchState(run.id, { repositoryIds: { ...ids, [role]: repo.id } });
-  run.note(exists ? `The ${role} repository was there already (an earlier run made it); it is in the inventory now.` : `The ${role} repository was made (restic init).`);
+  run.note(
+    exists
+      ? `The ${role} repository was there already (an earlier run made it); it is in the inventory now.`
+      : `The ${role} repository was made (restic init).`,
+  );
   return repo.id;
 }
 
@@ -359,13 +388,26 @@ async function repositoryStep(run: StepRun): Promise<void> {
   const input = run.inputs.repository ?? { offsite: null };
   await run.ports.minio.probe(bucket.minioId);
   const maintenance = await readKey(run.core.secrets, onboardingSecrets.maintenanceKey(run.id));
-  if (!maintenance) throw new ConsoleError('CONFLICT', 'The maintenance key is missing: run step 3 (keys) again.');
+  if (!maintenance)
+    throw new ConsoleError('CONFLICT', 'The maintenance key is missing: run step 3 (keys) again.');
   const password = await repositoryPassword(run);
-  await ensureRepository(run, 'primary', bucket.minioId, bucket.bucket, maintenance, password, input.name ?? `${business.name} primary`);
+  await ensureRepository(
+    run,
+    'primary',
+    bucket.minioId,
+    bucket.bucket,
+    maintenance,
+    password,
+    input.name ?? `${business.name} primary`,
+  );
 
   if (input.offsite) {
     const { minioId, bucket: offsiteBucket } = input.offsite;
-    await ensureBucket(run, 'repository', minioId, offsiteBucket, { versioning: true, objectLockYears: null, quotaBytes: null });
+    await ensureBucket(run, 'repository', minioId, offsiteBucket, {
+      versioning: true,
+      objectLockYears: null,
+      quotaBytes: null,
+    });
     const key = await ensureKey(
       run,
       minioId,
@@ -387,7 +429,8 @@ async function hostsStep(run: StepRun): Promise<void> {
   const business = need(run.inputs.business, 'Step 1 (business)');
   const businessId = run.store.businessId(run.id);
   const repoId = run.store.state(run.id).repositoryIds?.primary;
-  if (!businessId || !repoId) throw new ConsoleError('CONFLICT', 'Steps 1 and 4 must be done before plans can be made.');
+  if (!businessId || !repoId)
+    throw new ConsoleError('CONFLICT', 'Steps 1 and 4 must be done before plans can be made.');
   const { hosts, plans } = run.core.store;
   const planIds = { ...(run.store.state(run.id).planIds ?? {}) };
   for (const h of input.hosts) {
@@ -406,7 +449,13 @@ async function hostsStep(run: StepRun): Promise<void> {
       run.note(`Plan for ${host.name} exists already; updated to the saved paths and schedule.`);
       continue;
     }
-    const plan = plans.create({ name: host.name, businessId, hostId: host.id, repositoryId: repoId, ...fields });
+    const plan = plans.create({
+      name: host.name,
+      businessId,
+      hostId: host.id,
+      repositoryId: repoId,
+      ...fields,
+    });
     planIds[h.hostId] = plan.id;
     run.store.patchState(run.id, { planIds });
     run.record('plan', plan.id, `plan "${plan.name}" on ${host.name}`, { hostId: host.id });
@@ -417,7 +466,10 @@ async function hostsStep(run: StepRun): Promise<void> {
     if (input.hosts.some((h) => h.hostId === hostId)) continue;
     if (run.store.owns(run.id, 'plan', planId)) {
       if (run.store.owns(run.id, 'runner', `${hostId}/${planId}`)) {
-        throw new ConsoleError('CONFLICT', 'A host taken out of the list still has the runner installed; roll back instead.');
+        throw new ConsoleError(
+          'CONFLICT',
+          'A host taken out of the list still has the runner installed; roll back instead.',
+        );
       }
       plans.remove(planId);
       const res = run.store.resources(run.id).find((r) => r.kind === 'plan' && r.ref === planId);
@@ -441,7 +493,8 @@ async function installStep(run: StepRun): Promise<void> {
   await run.ports.minio.probe(bucket.minioId);
   for (const h of input.hosts) {
     const planId = planIds[h.hostId];
-    if (!planId) throw new ConsoleError('CONFLICT', 'Step 5 has not made a plan for every picked host; run it again.');
+    if (!planId)
+      throw new ConsoleError('CONFLICT', 'Step 5 has not made a plan for every picked host; run it again.');
     const host = await run.core.store.hosts.get(h.hostId);
     const result = await run.ports.runner.install(
       {
@@ -461,6 +514,12 @@ async function installStep(run: StepRun): Promise<void> {
     });
     run.note(`Runner installed on ${host.name}, scheduled by ${result.scheduler}.`);
   }
+  if (run.store.state(run.id).repositoryIds?.offsite) {
+    // restic copy runs in one process with one set of S3 keys; the two sites' keys differ.
+    run.note(
+      'The offsite repository is not copied to by the runners: restic copy needs one S3 key that reaches both sites. Copy from the console, or give the runner a key for both.',
+    );
+  }
 }
 
 // ---------------------------------------------------------------- step 7
@@ -474,21 +533,27 @@ async function firstBackupStep(run: StepRun): Promise<void> {
   const proof = [...(state.proof ?? [])];
   for (const h of input.hosts) {
     const planId = planIds[h.hostId];
-    if (!planId) throw new ConsoleError('CONFLICT', 'Step 5 has not made a plan for every picked host; run it again.');
+    if (!planId)
+      throw new ConsoleError('CONFLICT', 'Step 5 has not made a plan for every picked host; run it again.');
     const host = await run.core.store.hosts.get(h.hostId);
     const tag = `plan:${planId}`;
     const already = proof.find((p) => p.planId === planId);
     if (already) {
       const still = await run.core.taggedSnapshots(repoId, tag, run.job.signal);
       if (still.snapshots.some((s) => s.id === already.snapshotId)) {
-        run.note(`${host.name}: the first backup (${already.snapshotId.slice(0, 8)}) is in the repository already.`);
+        run.note(
+          `${host.name}: the first backup (${already.snapshotId.slice(0, 8)}) is in the repository already.`,
+        );
         continue;
       }
     }
     const result = await run.ports.runner.runNow(h.hostId, planId, run.job.signal);
     for (const c of result.commands) run.command(c);
     if (result.exitCode !== 0 && result.exitCode !== 3) {
-      throw new ConsoleError('RESTIC_FAILED', `The first backup on ${host.name} failed (exit ${result.exitCode}); see the log.`);
+      throw new ConsoleError(
+        'RESTIC_FAILED',
+        `The first backup on ${host.name} failed (exit ${result.exitCode}); see the log.`,
+      );
     }
     // Proof: ask the repository itself (with the console's key), not the runner.
     const { snapshots: snaps, command } = await run.core.taggedSnapshots(repoId, tag, run.job.signal);

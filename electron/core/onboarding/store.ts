@@ -78,7 +78,8 @@ export class OnboardingStore {
   ) {}
 
   private row(id: string): OnboardingRow {
-    const row = this.db.prepare('SELECT * FROM onboardings WHERE id = ?').get(id) as OnboardingRow | undefined;
+    const row = this.db.prepare('SELECT * FROM onboardings WHERE id = ?').get(id) as
+      OnboardingRow | undefined;
     if (!row) throw notFound('onboarding', id);
     return row;
   }
@@ -93,16 +94,18 @@ export class OnboardingStore {
            VALUES (?, ?, 'in_progress', ?, ?, ?)`,
         )
         .run(id, businessName, JSON.stringify(inputs), now, now);
-      const step = this.db.prepare(`INSERT INTO onboarding_steps (onboarding_id, step, status) VALUES (?, ?, 'pending')`);
+      const step = this.db.prepare(
+        `INSERT INTO onboarding_steps (onboarding_id, step, status) VALUES (?, ?, 'pending')`,
+      );
       for (const s of ONBOARDING_STEPS) step.run(id, s);
     })();
     return id;
   }
 
   ids(): string[] {
-    return (this.db.prepare('SELECT id FROM onboardings ORDER BY updated_at DESC').all() as { id: string }[]).map(
-      (r) => r.id,
-    );
+    return (
+      this.db.prepare('SELECT id FROM onboardings ORDER BY updated_at DESC').all() as { id: string }[]
+    ).map((r) => r.id);
   }
 
   exists(id: string): boolean {
@@ -115,9 +118,12 @@ export class OnboardingStore {
 
   setInput<S extends OnboardingStep>(id: string, step: S, input: NonNullable<OnboardingInputs[S]>): void {
     const inputs = { ...this.inputs(id), [step]: input };
-    const businessName = step === 'business' ? (input as NonNullable<OnboardingInputs['business']>).name : null;
+    const businessName =
+      step === 'business' ? (input as NonNullable<OnboardingInputs['business']>).name : null;
     this.db
-      .prepare('UPDATE onboardings SET inputs = ?, business_name = COALESCE(?, business_name), updated_at = ? WHERE id = ?')
+      .prepare(
+        'UPDATE onboardings SET inputs = ?, business_name = COALESCE(?, business_name), updated_at = ? WHERE id = ?',
+      )
       .run(JSON.stringify(inputs), businessName, this.now(), id);
   }
 
@@ -127,7 +133,9 @@ export class OnboardingStore {
 
   patchState(id: string, patch: Partial<OnboardingState>): void {
     const state = { ...this.state(id), ...patch };
-    this.db.prepare('UPDATE onboardings SET state = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(state), this.now(), id);
+    this.db
+      .prepare('UPDATE onboardings SET state = ?, updated_at = ? WHERE id = ?')
+      .run(JSON.stringify(state), this.now(), id);
   }
 
   status(id: string): OnboardingStatus {
@@ -143,7 +151,9 @@ export class OnboardingStore {
   }
 
   setBusinessId(id: string, businessId: string | null): void {
-    this.db.prepare('UPDATE onboardings SET business_id = ?, updated_at = ? WHERE id = ?').run(businessId, this.now(), id);
+    this.db
+      .prepare('UPDATE onboardings SET business_id = ?, updated_at = ? WHERE id = ?')
+      .run(businessId, this.now(), id);
   }
 
   setStatus(id: string, status: OnboardingStatus, lastError: ErrorBody | null = null): void {
@@ -153,7 +163,9 @@ export class OnboardingStore {
   }
 
   setRollbackJob(id: string, jobId: string): void {
-    this.db.prepare('UPDATE onboardings SET rollback_job = ?, updated_at = ? WHERE id = ?').run(jobId, this.now(), id);
+    this.db
+      .prepare('UPDATE onboardings SET rollback_job = ?, updated_at = ? WHERE id = ?')
+      .run(jobId, this.now(), id);
   }
 
   stepStatus(id: string, step: OnboardingStep): StepStatus {
@@ -170,7 +182,9 @@ export class OnboardingStore {
            commands = '[]', notes = '[]' WHERE onboarding_id = ? AND step = ?`,
       )
       .run(jobId, this.now(), id, step);
-    this.db.prepare('UPDATE onboardings SET last_error = NULL, updated_at = ? WHERE id = ?').run(this.now(), id);
+    this.db
+      .prepare('UPDATE onboardings SET last_error = NULL, updated_at = ? WHERE id = ?')
+      .run(this.now(), id);
   }
 
   stepEnded(
@@ -201,7 +215,9 @@ export class OnboardingStore {
   /** A later step's input changed what an earlier one made: it must run again. */
   resetStep(id: string, step: OnboardingStep): void {
     this.db
-      .prepare(`UPDATE onboarding_steps SET status = 'pending' WHERE onboarding_id = ? AND step = ? AND status != 'running'`)
+      .prepare(
+        `UPDATE onboarding_steps SET status = 'pending' WHERE onboarding_id = ? AND step = ? AND status != 'running'`,
+      )
       .run(id, step);
   }
 
@@ -210,7 +226,9 @@ export class OnboardingStore {
     const error = JSON.stringify({ code: 'CANCELLED', message });
     const now = this.now();
     const changed = this.db
-      .prepare(`UPDATE onboarding_steps SET status = 'failed', ended_at = ?, error = ? WHERE status = 'running'`)
+      .prepare(
+        `UPDATE onboarding_steps SET status = 'failed', ended_at = ?, error = ? WHERE status = 'running'`,
+      )
       .run(now, error).changes;
     if (changed > 0) {
       this.db
@@ -256,7 +274,9 @@ export class OnboardingStore {
   ownersOf(kind: OnboardingResource['kind'], ref: string): string[] {
     return (
       this.db
-        .prepare('SELECT onboarding_id AS id FROM onboarding_resources WHERE kind = ? AND ref = ? AND removed_at IS NULL')
+        .prepare(
+          'SELECT onboarding_id AS id FROM onboarding_resources WHERE kind = ? AND ref = ? AND removed_at IS NULL',
+        )
         .all(kind, ref) as { id: string }[]
     ).map((r) => r.id);
   }
@@ -274,7 +294,9 @@ export class OnboardingStore {
       data: fromJson<Record<string, string>>(r.data, {}),
       createdAt: iso(r.created_at)!,
       removedAt: iso(r.removed_at) ?? null,
-      removeError: r.remove_error ? fromJson<ErrorBody>(r.remove_error, { code: 'INTERNAL', message: '' }) : null,
+      removeError: r.remove_error
+        ? fromJson<ErrorBody>(r.remove_error, { code: 'INTERNAL', message: '' })
+        : null,
     }));
   }
 
@@ -285,7 +307,9 @@ export class OnboardingStore {
   }
 
   resourceRemoveFailed(resourceId: number, error: ErrorBody): void {
-    this.db.prepare('UPDATE onboarding_resources SET remove_error = ? WHERE id = ?').run(JSON.stringify(error), resourceId);
+    this.db
+      .prepare('UPDATE onboarding_resources SET remove_error = ? WHERE id = ?')
+      .run(JSON.stringify(error), resourceId);
   }
 
   steps(id: string): OnboardingStepState[] {
@@ -320,7 +344,9 @@ export class OnboardingStore {
       businessId: row.business_id,
       status: row.status,
       currentStep: current ? current.step : null,
-      lastError: row.last_error ? fromJson<ErrorBody>(row.last_error, { code: 'INTERNAL', message: '' }) : null,
+      lastError: row.last_error
+        ? fromJson<ErrorBody>(row.last_error, { code: 'INTERNAL', message: '' })
+        : null,
       busy,
       createdAt: iso(row.created_at)!,
       updatedAt: iso(row.updated_at)!,
@@ -346,7 +372,10 @@ export class OnboardingStore {
   requireActive(id: string): void {
     const status = this.status(id);
     if (status === 'rolled_back' || status === 'rolling_back') {
-      throw new ConsoleError('CONFLICT', `This onboarding was ${status === 'rolled_back' ? 'rolled back' : 'being rolled back'}; start a new one.`);
+      throw new ConsoleError(
+        'CONFLICT',
+        `This onboarding was ${status === 'rolled_back' ? 'rolled back' : 'being rolled back'}; start a new one.`,
+      );
     }
   }
 }

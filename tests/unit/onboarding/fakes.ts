@@ -7,7 +7,10 @@ import type { MinioPort, RunnerPort, S3Credentials } from '../../../electron/cor
 
 export class FakeMinio implements MinioPort {
   readonly calls: string[] = [];
-  readonly buckets = new Map<string, { lock: boolean; versioning: boolean; years: number | null; quota: number | null; objects: number }>();
+  readonly buckets = new Map<
+    string,
+    { lock: boolean; versioning: boolean; years: number | null; quota: number | null; objects: number }
+  >();
   readonly policies = new Map<string, PolicyDocument>();
   readonly users = new Map<string, { secret: string; policies: string[] }>();
   down = false;
@@ -15,7 +18,8 @@ export class FakeMinio implements MinioPort {
   failOnce = new Set<string>();
 
   private touch(name: string, detail = ''): void {
-    if (this.down) throw new ConsoleError('MINIO_UNREACHABLE', 'MinIO at http://fake is unreachable: connection refused.');
+    if (this.down)
+      throw new ConsoleError('MINIO_UNREACHABLE', 'MinIO at http://fake is unreachable: connection refused.');
     if (this.failOnce.delete(name)) throw new ConsoleError('MINIO_ERROR', `${name} failed (injected)`);
     this.calls.push(detail ? `${name} ${detail}` : name);
   }
@@ -39,7 +43,13 @@ export class FakeMinio implements MinioPort {
   }
   async makeBucket(_id: string, bucket: string, s: { objectLock: boolean }): Promise<void> {
     this.touch('makeBucket', bucket);
-    this.buckets.set(bucket, { lock: s.objectLock, versioning: s.objectLock, years: null, quota: null, objects: 0 });
+    this.buckets.set(bucket, {
+      lock: s.objectLock,
+      versioning: s.objectLock,
+      years: null,
+      quota: null,
+      objects: 0,
+    });
   }
   async bucketObjectLock(_id: string, bucket: string): Promise<boolean> {
     return this.buckets.get(bucket)?.lock ?? false;
@@ -81,7 +91,8 @@ export class FakeMinio implements MinioPort {
   }
   async removePolicy(_id: string, name: string): Promise<void> {
     this.touch('removePolicy', name);
-    if ([...this.users.values()].some((u) => u.policies.includes(name))) throw new ConsoleError('MINIO_ERROR', 'policy in use');
+    if ([...this.users.values()].some((u) => u.policies.includes(name)))
+      throw new ConsoleError('MINIO_ERROR', 'policy in use');
     this.policies.delete(name);
   }
   async userExists(_id: string, accessKey: string): Promise<boolean> {

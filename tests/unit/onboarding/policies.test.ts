@@ -21,14 +21,28 @@ describe('host key policy', () => {
 
   it('deletes only lock files', () => {
     expect(policyAllows(doc, 's3:DeleteObject', obj('acme-backup', 'locks/0123abcd'))).toBe(true);
-    for (const key of ['data/00/0011', 'snapshots/aa', 'index/ff', 'keys/abc', 'config', 'locksX/1', 'locks']) {
+    for (const key of [
+      'data/00/0011',
+      'snapshots/aa',
+      'index/ff',
+      'keys/abc',
+      'config',
+      'locksX/1',
+      'locks',
+    ]) {
       expect(policyAllows(doc, 's3:DeleteObject', obj('acme-backup', key)), key).toBe(false);
     }
     expect(policyAllows(doc, 's3:DeleteObjectVersion', obj('acme-backup', 'locks/1'))).toBe(false);
   });
 
   it('cannot touch the bucket settings or another bucket', () => {
-    for (const action of ['s3:PutBucketVersioning', 's3:PutBucketPolicy', 's3:DeleteBucket', 's3:PutObjectRetention', 's3:BypassGovernanceRetention']) {
+    for (const action of [
+      's3:PutBucketVersioning',
+      's3:PutBucketPolicy',
+      's3:DeleteBucket',
+      's3:PutObjectRetention',
+      's3:BypassGovernanceRetention',
+    ]) {
       expect(policyAllows(doc, action, 'arn:aws:s3:::acme-backup'), action).toBe(false);
       expect(policyAllows(doc, action, obj('acme-backup', 'data/1')), action).toBe(false);
     }
@@ -62,7 +76,10 @@ describe('maintenance key policy', () => {
 
 describe('policy names and bucket guard', () => {
   it('derives names from the bucket', () => {
-    expect(policyNames('acme-backup')).toEqual({ host: 'rfc-acme-backup-host', maintenance: 'rfc-acme-backup-maintenance' });
+    expect(policyNames('acme-backup')).toEqual({
+      host: 'rfc-acme-backup-host',
+      maintenance: 'rfc-acme-backup-maintenance',
+    });
   });
   it('refuses wildcards and odd names instead of building a broad policy', () => {
     for (const bad of ['*', 'acme*', 'a', 'Acme', 'acme/x', '']) {
@@ -72,7 +89,11 @@ describe('policy names and bucket guard', () => {
   });
   it('explicit deny wins in the evaluator', () => {
     const doc = hostKeyPolicy('acme-backup');
-    doc.Statement.push({ Effect: 'Deny', Action: ['s3:GetObject'], Resource: [obj('acme-backup', 'keys/*')] });
+    doc.Statement.push({
+      Effect: 'Deny',
+      Action: ['s3:GetObject'],
+      Resource: [obj('acme-backup', 'keys/*')],
+    });
     expect(policyAllows(doc, 's3:GetObject', obj('acme-backup', 'keys/1'))).toBe(false);
     expect(policyAllows(doc, 's3:GetObject', obj('acme-backup', 'data/1'))).toBe(true);
   });

@@ -29,9 +29,15 @@ function makeService(): OnboardingService {
   const core: StepCore = {
     store,
     secrets,
-    probeRepository: async (location) => ({ exists: initialised.has(location), command: `restic -r ${location} cat config` }),
+    probeRepository: async (location) => ({
+      exists: initialised.has(location),
+      command: `restic -r ${location} cat config`,
+    }),
     openRepository: async (repoId) => `restic cat config # ${repoId}`,
-    taggedSnapshots: async (_repoId, tag) => ({ snapshots: runner.snapshots.get(tag) ?? [], command: `restic snapshots --tag=${tag}` }),
+    taggedSnapshots: async (_repoId, tag) => ({
+      snapshots: runner.snapshots.get(tag) ?? [],
+      command: `restic snapshots --tag=${tag}`,
+    }),
     addRepository: async (input) => {
       if (minio.down) throw new Error('unreachable');
       if (input.init) initialised.add(input.location);
@@ -49,7 +55,9 @@ function makeService(): OnboardingService {
     runDailyCheck: async () => {
       const check = store.dailyChecks.start();
       for (const b of store.businesses.list()) {
-        store.dailyChecks.addItems(check.id, [{ businessId: b.id, businessName: b.name, item: 'freshness', status: 'ok', reason: 'fresh' }]);
+        store.dailyChecks.addItems(check.id, [
+          { businessId: b.id, businessName: b.name, item: 'freshness', status: 'ok', reason: 'fresh' },
+        ]);
       }
       store.dailyChecks.finish(check.id, 'done');
       return { checkId: check.id };
@@ -94,14 +102,37 @@ async function settle(id: string): Promise<OnboardingDetail> {
 }
 
 async function startFull(): Promise<string> {
-  const d = service.start({ name: 'Acme', ownerContact: 'ops@acme.test', freshnessTargetHours: 26, retention: { keepDaily: 7 } });
+  const d = service.start({
+    name: 'Acme',
+    ownerContact: 'ops@acme.test',
+    freshnessTargetHours: 26,
+    retention: { keepDaily: 7 },
+  });
   service.saveStep(d.id, {
     step: 'bucket',
-    input: { minioId: 'minio-1', bucket: 'acme-backup', versioning: true, objectLockYears: null, quotaBytes: 10 * 2 ** 30 },
+    input: {
+      minioId: 'minio-1',
+      bucket: 'acme-backup',
+      versioning: true,
+      objectLockYears: null,
+      quotaBytes: 10 * 2 ** 30,
+    },
   });
   service.saveStep(d.id, {
     step: 'hosts',
-    input: { hosts: [{ hostId, paths: ['/srv'], excludes: ['*.tmp'], tags: ['web'], preHook: 'true', postHook: '', schedule: '30 2 * * *' }] },
+    input: {
+      hosts: [
+        {
+          hostId,
+          paths: ['/srv'],
+          excludes: ['*.tmp'],
+          tags: ['web'],
+          preHook: 'true',
+          postHook: '',
+          schedule: '30 2 * * *',
+        },
+      ],
+    },
   });
   return d.id;
 }
@@ -137,20 +168,28 @@ describe('onboarding state machine', () => {
       'runner',
     ]);
     expect(d.proof).toHaveLength(1);
-    expect(d.steps.find((s) => s.step === 'bucket')?.commands.join('\n')).toContain('mc mb minio-1/acme-backup');
-    expect(d.steps.find((s) => s.step === 'firstBackup')?.notes.join(' ')).toMatch(/daily check shows the business/);
+    expect(d.steps.find((s) => s.step === 'bucket')?.commands.join('\n')).toContain(
+      'mc mb minio-1/acme-backup',
+    );
+    expect(d.steps.find((s) => s.step === 'firstBackup')?.notes.join(' ')).toMatch(
+      /daily check shows the business/,
+    );
     // The runner got the HOST key, never the maintenance key.
     const host = JSON.parse((await secrets.get(onboardingSecrets.hostKey(id)))!);
     const maint = JSON.parse((await secrets.get(onboardingSecrets.maintenanceKey(id)))!);
     const planId = d.planIds[hostId]!;
-    expect(runner.installedPlans.get(planId)).toEqual({ AWS_ACCESS_KEY_ID: host.accessKey, AWS_SECRET_ACCESS_KEY: host.secretKey });
+    expect(runner.installedPlans.get(planId)).toEqual({
+      AWS_ACCESS_KEY_ID: host.accessKey,
+      AWS_SECRET_ACCESS_KEY: host.secretKey,
+    });
     expect(minio.users.get(host.accessKey)?.policies).toEqual(['rfc-acme-backup-host']);
     expect(minio.users.get(maint.accessKey)?.policies).toEqual(['rfc-acme-backup-maintenance']);
     // The console's repository entry uses the maintenance key.
     const repoEnv = JSON.parse((await secrets.get(`repo:${d.repositoryIds.primary}:secret-env`))!);
     expect(repoEnv.AWS_ACCESS_KEY_ID).toBe(maint.accessKey);
     // No secret in the database.
-    const dump = JSON.stringify(store.db.prepare('SELECT * FROM onboardings').all()) +
+    const dump =
+      JSON.stringify(store.db.prepare('SELECT * FROM onboardings').all()) +
       JSON.stringify(store.db.prepare('SELECT * FROM onboarding_resources').all()) +
       JSON.stringify(store.db.prepare('SELECT * FROM onboarding_steps').all());
     expect(dump).not.toContain(host.secretKey);
@@ -164,7 +203,15 @@ describe('onboarding state machine', () => {
     await settle(id);
     const before = service.get(id).resources.length;
     const callsBefore = minio.calls.filter((c) => /^(makeBucket|addUser)/.test(c)).length;
-    for (const step of ['business', 'bucket', 'keys', 'repository', 'hosts', 'install', 'firstBackup'] as const) {
+    for (const step of [
+      'business',
+      'bucket',
+      'keys',
+      'repository',
+      'hosts',
+      'install',
+      'firstBackup',
+    ] as const) {
       service.runStep(id, step);
       const d = await settle(id);
       expect(d.steps.find((s) => s.step === step)?.status, step).toBe('done');
@@ -192,8 +239,21 @@ describe('onboarding state machine', () => {
     expect(d.currentStep).toBe('repository');
     expect(d.lastError?.code).toBe('MINIO_UNREACHABLE');
     expect(d.steps.find((s) => s.step === 'repository')?.status).toBe('failed');
-    expect(d.resources.map((r) => r.kind)).toEqual(['business', 'bucket', 'policy', 'secret', 'user', 'policy', 'secret', 'user']);
-    expect(service.list()[0]).toMatchObject({ currentStep: 'repository', lastError: { code: 'MINIO_UNREACHABLE' }, status: 'in_progress' });
+    expect(d.resources.map((r) => r.kind)).toEqual([
+      'business',
+      'bucket',
+      'policy',
+      'secret',
+      'user',
+      'policy',
+      'secret',
+      'user',
+    ]);
+    expect(service.list()[0]).toMatchObject({
+      currentStep: 'repository',
+      lastError: { code: 'MINIO_UNREACHABLE' },
+      status: 'in_progress',
+    });
 
     minio.down = false;
     service.resume(id);
@@ -232,24 +292,47 @@ describe('onboarding state machine', () => {
     const d = await settle(id);
     expect(d.status).toBe('rolled_back');
     expect(d.resources.every((r) => r.removedAt !== null)).toBe(true);
-    const undo = minio.calls.slice(calls).filter((c) => /^remove/.test(c)).map((c) => c.split(' ')[0]);
+    const undo = minio.calls
+      .slice(calls)
+      .filter((c) => /^remove/.test(c))
+      .map((c) => c.split(' ')[0]);
     expect(undo).toEqual(['removeUser', 'removePolicy', 'removeUser', 'removePolicy', 'removeBucket']);
     expect(runner.calls.at(-1)).toMatch(/^uninstall/);
     expect(store.businesses.list()).toEqual([]);
     expect(await store.repositories.list()).toEqual([]);
     expect(store.plans.list()).toEqual([]);
-    expect([...secrets.values.keys()].filter((k) => k.startsWith('onboarding:') || k.startsWith('repo:'))).toEqual([]);
+    expect(
+      [...secrets.values.keys()].filter((k) => k.startsWith('onboarding:') || k.startsWith('repo:')),
+    ).toEqual([]);
     expect(minio.buckets.size).toBe(0);
     expect((await consoleError(() => service.resume(id))).code).toBe('CONFLICT');
   });
 
   it('leaves what it did not make: a taken bucket and an existing business', async () => {
     const existing = store.businesses.create({ name: 'Globex' });
-    minio.buckets.set('taken-bucket', { lock: false, versioning: false, years: null, quota: null, objects: 3 });
-    const d0 = service.start({ existingBusinessId: existing.id, name: 'Globex', ownerContact: '', freshnessTargetHours: 26, retention: { keepLast: 3 } });
+    minio.buckets.set('taken-bucket', {
+      lock: false,
+      versioning: false,
+      years: null,
+      quota: null,
+      objects: 3,
+    });
+    const d0 = service.start({
+      existingBusinessId: existing.id,
+      name: 'Globex',
+      ownerContact: '',
+      freshnessTargetHours: 26,
+      retention: { keepLast: 3 },
+    });
     service.saveStep(d0.id, {
       step: 'bucket',
-      input: { minioId: 'minio-1', bucket: 'taken-bucket', versioning: true, objectLockYears: null, quotaBytes: null },
+      input: {
+        minioId: 'minio-1',
+        bucket: 'taken-bucket',
+        versioning: true,
+        objectLockYears: null,
+        quotaBytes: null,
+      },
     });
     service.resume(d0.id);
     let d = await settle(d0.id);
@@ -268,7 +351,13 @@ describe('onboarding state machine', () => {
     const id = await startFull();
     service.saveStep(id, {
       step: 'bucket',
-      input: { minioId: 'minio-1', bucket: 'acme-backup', versioning: true, objectLockYears: 1, quotaBytes: null },
+      input: {
+        minioId: 'minio-1',
+        bucket: 'acme-backup',
+        versioning: true,
+        objectLockYears: 1,
+        quotaBytes: null,
+      },
     });
     service.resume(id);
     await settle(id);
@@ -281,20 +370,51 @@ describe('onboarding state machine', () => {
     expect(bucket?.removedAt).toBeNull();
     expect(bucket?.removeError?.code).toBe('CONFLICT');
     expect(d.resources.filter((r) => r.kind !== 'bucket').every((r) => r.removedAt !== null)).toBe(true);
-    expect(d.steps.find((s) => s.step === 'bucket')?.notes.join(' ')).toMatch(/prune frees no space until the retention ends/);
+    expect(d.steps.find((s) => s.step === 'bucket')?.notes.join(' ')).toMatch(
+      /prune frees no space until the retention ends/,
+    );
   });
 
   it('refuses bad input and out-of-order steps with typed errors, changing nothing', async () => {
-    const d = service.start({ name: 'Initech', ownerContact: '', freshnessTargetHours: 26, retention: { keepLast: 3 } });
+    const d = service.start({
+      name: 'Initech',
+      ownerContact: '',
+      freshnessTargetHours: 26,
+      retention: { keepLast: 3 },
+    });
     const bad = await consoleError(() =>
-      service.saveStep(d.id, { step: 'bucket', input: { minioId: 'm', bucket: 'Bad_Bucket', versioning: true, objectLockYears: null, quotaBytes: null } }),
+      service.saveStep(d.id, {
+        step: 'bucket',
+        input: {
+          minioId: 'm',
+          bucket: 'Bad_Bucket',
+          versioning: true,
+          objectLockYears: null,
+          quotaBytes: null,
+        },
+      }),
     );
     expect(bad.code).toBe('BUCKET_INVALID');
     expect(service.get(d.id).inputs.bucket).toBeUndefined();
     expect((await consoleError(() => service.runStep(d.id, 'keys'))).code).toBe('CONFLICT');
     expect((await consoleError(() => service.runStep(d.id, 'bucket'))).code).toBe('CONFLICT');
     const cron = await consoleError(() =>
-      service.saveStep(d.id, { step: 'hosts', input: { hosts: [{ hostId, paths: ['/srv'], excludes: [], tags: [], preHook: '', postHook: '', schedule: '99 * * * *' }] } }),
+      service.saveStep(d.id, {
+        step: 'hosts',
+        input: {
+          hosts: [
+            {
+              hostId,
+              paths: ['/srv'],
+              excludes: [],
+              tags: [],
+              preHook: '',
+              postHook: '',
+              schedule: '99 * * * *',
+            },
+          ],
+        },
+      }),
     );
     expect(cron.code).toBe('BAD_REQUEST');
     expect(store.businesses.list()).toEqual([]);
@@ -307,8 +427,15 @@ describe('onboarding state machine', () => {
   });
 
   it('a step the console stopped in the middle of is marked failed at the next start', async () => {
-    const d = service.start({ name: 'Umbrella', ownerContact: '', freshnessTargetHours: 26, retention: { keepLast: 3 } });
-    store.db.prepare(`UPDATE onboarding_steps SET status = 'running' WHERE onboarding_id = ? AND step = 'business'`).run(d.id);
+    const d = service.start({
+      name: 'Umbrella',
+      ownerContact: '',
+      freshnessTargetHours: 26,
+      retention: { keepLast: 3 },
+    });
+    store.db
+      .prepare(`UPDATE onboarding_steps SET status = 'running' WHERE onboarding_id = ? AND step = 'business'`)
+      .run(d.id);
     service = makeService();
     const after = service.get(d.id);
     expect(after.steps[0]).toMatchObject({ status: 'failed', error: { code: 'CANCELLED' } });

@@ -32,8 +32,18 @@ export function BucketNameStatus({ minioId, bucket }: { minioId: string | null; 
   const problem = bucket === '' ? null : bucketNameProblem(bucket);
   const check = useBucketCheck(minioId, settled, problem === null && settled === bucket);
   if (bucket === '' || problem) return null;
-  if (!minioId) return <Text size="xs" c="dimmed">{t('onboarding.bucket.pickConnection')}</Text>;
-  if (check.isFetching || settled !== bucket) return <Text size="xs" c="dimmed">{t('onboarding.bucket.checking')}</Text>;
+  if (!minioId)
+    return (
+      <Text size="xs" c="dimmed">
+        {t('onboarding.bucket.pickConnection')}
+      </Text>
+    );
+  if (check.isFetching || settled !== bucket)
+    return (
+      <Text size="xs" c="dimmed">
+        {t('onboarding.bucket.checking')}
+      </Text>
+    );
   if (check.error) return <ErrorAlert error={check.error} />;
   const r = check.data;
   if (!r) return null;
@@ -88,8 +98,11 @@ export function BucketStepForm({
       minioId: (v) => (v ? null : t('onboarding.bucket.pickConnection')),
       bucket: (v) => bucketNameProblem(v),
       objectLockYears: (v, all) =>
-        all.objectLock && (typeof v !== 'number' || v < 1 || v > 100) ? t('onboarding.bucket.yearsRange') : null,
-      quotaGiB: (v, all) => (all.quota && (typeof v !== 'number' || v <= 0) ? t('onboarding.bucket.quotaRange') : null),
+        all.objectLock && (typeof v !== 'number' || v < 1 || v > 100)
+          ? t('onboarding.bucket.yearsRange')
+          : null,
+      quotaGiB: (v, all) =>
+        all.quota && (typeof v !== 'number' || v <= 0) ? t('onboarding.bucket.quotaRange') : null,
     },
   });
   // A connection list that arrives after the form opened fills the empty choice.
@@ -148,9 +161,17 @@ export function BucketStepForm({
             <BucketNameStatus minioId={form.values.minioId} bucket={made ? '' : form.values.bucket} />
           </Stack>
         </Group>
-        {connections.data?.length === 0 && <Text size="xs" c="orange">{t('onboarding.bucket.noConnections')}</Text>}
+        {connections.data?.length === 0 && (
+          <Text size="xs" c="orange">
+            {t('onboarding.bucket.noConnections')}
+          </Text>
+        )}
         {connections.error && <ErrorAlert error={connections.error} />}
-        {made && <Text size="xs" c="dimmed">{t('onboarding.bucket.madeAlready')}</Text>}
+        {made && (
+          <Text size="xs" c="dimmed">
+            {t('onboarding.bucket.madeAlready')}
+          </Text>
+        )}
         <Switch
           label={t('onboarding.bucket.versioning')}
           description={t('onboarding.bucket.versioningHint')}
@@ -183,7 +204,12 @@ export function BucketStepForm({
           )}
         </Group>
         {form.values.objectLock && (
-          <Alert color="orange" variant="light" icon={<IconLock size={16} />} data-testid="onboarding-lock-warning">
+          <Alert
+            color="orange"
+            variant="light"
+            icon={<IconLock size={16} />}
+            data-testid="onboarding-lock-warning"
+          >
             {t('onboarding.bucket.lockWarning', { years: form.values.objectLockYears })}
           </Alert>
         )}
@@ -211,7 +237,13 @@ export function BucketStepForm({
         </Group>
         {failure !== null && <ErrorAlert error={failure} />}
         <Group justify="flex-end">
-          <Button type="submit" size="xs" loading={save.isPending} disabled={disabled} data-testid="onboarding-save">
+          <Button
+            type="submit"
+            size="xs"
+            loading={save.isPending}
+            disabled={disabled}
+            data-testid="onboarding-save"
+          >
             {t('onboarding.save')}
           </Button>
         </Group>

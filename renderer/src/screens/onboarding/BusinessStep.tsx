@@ -42,14 +42,23 @@ export function BusinessStepForm({
       ownerContact: saved?.ownerContact ?? '',
       freshnessTargetHours: saved?.freshnessTargetHours ?? 26,
       keeps: Object.fromEntries(
-        KEEPS.map((k) => [k, saved?.retention[k] ?? (saved ? '' : ({ keepDaily: 7, keepWeekly: 4, keepMonthly: 12 } as Record<string, number>)[k] ?? '')]),
+        KEEPS.map((k) => [
+          k,
+          saved?.retention[k] ??
+            (saved
+              ? ''
+              : (({ keepDaily: 7, keepWeekly: 4, keepMonthly: 12 } as Record<string, number>)[k] ?? '')),
+        ]),
       ) as Record<Keep, number | string>,
     },
     validate: {
       name: (v) => (v.trim() === '' ? t('onboarding.business.nameRequired') : null),
       freshnessTargetHours: (v) =>
-        typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 8760 ? t('onboarding.business.hoursRange') : null,
-      keeps: (v) => (KEEPS.some((k) => typeof v[k] === 'number' && v[k] > 0) ? null : t('onboarding.business.keepOne')),
+        typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 8760
+          ? t('onboarding.business.hoursRange')
+          : null,
+      keeps: (v) =>
+        KEEPS.some((k) => typeof v[k] === 'number' && v[k] > 0) ? null : t('onboarding.business.keepOne'),
     },
   });
   const start = useCallMutation('onboarding.start', { onSuccess: (d) => onStarted?.(d.id) });
@@ -58,7 +67,8 @@ export function BusinessStepForm({
   const submit = form.onSubmit((v) => {
     setFailure(null);
     const retention: RetentionPolicy = {};
-    for (const k of KEEPS) if (typeof v.keeps[k] === 'number' && v.keeps[k] > 0) retention[k] = v.keeps[k] as number;
+    for (const k of KEEPS)
+      if (typeof v.keeps[k] === 'number' && v.keeps[k] > 0) retention[k] = v.keeps[k] as number;
     const input = {
       ...(v.existingBusinessId ? { existingBusinessId: v.existingBusinessId } : {}),
       name: v.name.trim(),
@@ -157,7 +167,13 @@ export function BusinessStepForm({
         )}
         {failure !== null && <ErrorAlert error={failure} />}
         <Group justify="flex-end">
-          <Button type="submit" size="xs" loading={start.isPending || save.isPending} disabled={disabled} data-testid="onboarding-save">
+          <Button
+            type="submit"
+            size="xs"
+            loading={start.isPending || save.isPending}
+            disabled={disabled}
+            data-testid="onboarding-save"
+          >
             {detail === null ? t('onboarding.startButton') : t('onboarding.save')}
           </Button>
         </Group>

@@ -4,7 +4,17 @@
  * words and the next five runs).
  */
 import { useState } from 'react';
-import { Button, Group, MultiSelect, Paper, Stack, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
+import {
+  Button,
+  Group,
+  MultiSelect,
+  Paper,
+  Stack,
+  TagsInput,
+  Text,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
 import type { HostPlanInput, OnboardingDetail } from '../../../../shared';
@@ -36,7 +46,12 @@ export function CronPreview({ cron }: { cron: string }) {
   const preview = useSchedulePreview(settled, i18n.language === 'zh-CN' ? 'zh-CN' : 'en');
   if (settled === '') return null;
   if (preview.error) return <ErrorAlert error={preview.error} title={t('onboarding.hosts.cronInvalid')} />;
-  if (!preview.data) return <Text size="xs" c="dimmed">{t('onboarding.hosts.cronChecking')}</Text>;
+  if (!preview.data)
+    return (
+      <Text size="xs" c="dimmed">
+        {t('onboarding.hosts.cronChecking')}
+      </Text>
+    );
   return (
     <Stack gap={2} data-testid="onboarding-cron-preview">
       <Text size="sm" fw={600} data-testid="onboarding-cron-words">
@@ -93,7 +108,12 @@ export function HostsStepForm({
     },
     validate: {
       hosts: {
-        paths: (v) => (lines(v).length === 0 ? t('onboarding.hosts.pathsRequired') : lines(v).some((p) => !p.startsWith('/')) ? t('onboarding.hosts.pathsAbsolute') : null),
+        paths: (v) =>
+          lines(v).length === 0
+            ? t('onboarding.hosts.pathsRequired')
+            : lines(v).some((p) => !p.startsWith('/'))
+              ? t('onboarding.hosts.pathsAbsolute')
+              : null,
         schedule: (v) => (/^(\S+\s+){4}\S+$/.test(v.trim()) ? null : t('onboarding.hosts.cronFields')),
         preHook: (v) => (/[\r\n]/.test(v) ? t('onboarding.hosts.oneLine') : null),
         postHook: (v) => (/[\r\n]/.test(v) ? t('onboarding.hosts.oneLine') : null),
@@ -140,9 +160,19 @@ export function HostsStepForm({
           w={520}
           data-testid="onboarding-hosts-pick"
         />
-        {sshHosts.length === 0 && hosts.data && <Text size="xs" c="orange">{t('onboarding.hosts.noHosts')}</Text>}
+        {sshHosts.length === 0 && hosts.data && (
+          <Text size="xs" c="orange">
+            {t('onboarding.hosts.noHosts')}
+          </Text>
+        )}
         {form.values.hosts.map((h, i) => (
-          <Paper key={h.hostId} withBorder p="sm" data-testid="onboarding-host-plan" data-host={nameOf(h.hostId)}>
+          <Paper
+            key={h.hostId}
+            withBorder
+            p="sm"
+            data-testid="onboarding-host-plan"
+            data-host={nameOf(h.hostId)}
+          >
             <Stack gap="xs">
               <Text fw={600} size="sm">
                 {nameOf(h.hostId)}

@@ -12,6 +12,11 @@ export function OnboardingScreen() {
   return open === null ? (
     <OnboardingList onOpen={setOpen} onNew={() => setOpen('new')} />
   ) : (
-    <OnboardingWizard key={open} id={open === 'new' ? null : open} onCreated={setOpen} onBack={() => setOpen(null)} />
+    <OnboardingWizard
+      key={open}
+      id={open === 'new' ? null : open}
+      onCreated={setOpen}
+      onBack={() => setOpen(null)}
+    />
   );
 }

@@ -36,7 +36,9 @@ export function RepositoryStepForm({
       name: saved?.name ?? '',
       offsite: Boolean(saved?.offsite),
       offsiteMinioId: saved?.offsite?.minioId ?? null,
-      offsiteBucket: saved?.offsite?.bucket ?? (detail.inputs.bucket ? `${detail.inputs.bucket.bucket}-offsite`.slice(0, 63) : ''),
+      offsiteBucket:
+        saved?.offsite?.bucket ??
+        (detail.inputs.bucket ? `${detail.inputs.bucket.bucket}-offsite`.slice(0, 63) : ''),
     },
     validateInputOnChange: ['offsiteBucket'],
     validate: {
@@ -54,7 +56,8 @@ export function RepositoryStepForm({
           step: 'repository',
           input: {
             ...(v.name.trim() ? { name: v.name.trim() } : {}),
-            offsite: v.offsite && v.offsiteMinioId ? { minioId: v.offsiteMinioId, bucket: v.offsiteBucket } : null,
+            offsite:
+              v.offsite && v.offsiteMinioId ? { minioId: v.offsiteMinioId, bucket: v.offsiteBucket } : null,
           },
         },
       },
@@ -89,7 +92,10 @@ export function RepositoryStepForm({
           <Group align="flex-start" gap="sm">
             <Select
               label={t('onboarding.repository.offsiteConnection')}
-              data={(connections.data ?? []).map((c) => ({ value: c.id, label: `${c.name} (${c.endpoint})` }))}
+              data={(connections.data ?? []).map((c) => ({
+                value: c.id,
+                label: `${c.name} (${c.endpoint})`,
+              }))}
               disabled={disabled}
               w={320}
               {...form.getInputProps('offsiteMinioId')}
@@ -108,7 +114,13 @@ export function RepositoryStepForm({
         )}
         {failure !== null && <ErrorAlert error={failure} />}
         <Group justify="flex-end">
-          <Button type="submit" size="xs" loading={save.isPending} disabled={disabled} data-testid="onboarding-save">
+          <Button
+            type="submit"
+            size="xs"
+            loading={save.isPending}
+            disabled={disabled}
+            data-testid="onboarding-save"
+          >
             {t('onboarding.save')}
           </Button>
         </Group>

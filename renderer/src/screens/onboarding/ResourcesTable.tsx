@@ -30,7 +30,12 @@ export function ResourcesTable({ detail }: { detail: OnboardingDetail }) {
           </Table.Thead>
           <Table.Tbody>
             {detail.resources.map((r) => (
-              <Table.Tr key={r.id} data-testid="onboarding-resource" data-kind={r.kind} data-removed={r.removedAt !== null}>
+              <Table.Tr
+                key={r.id}
+                data-testid="onboarding-resource"
+                data-kind={r.kind}
+                data-removed={r.removedAt !== null}
+              >
                 <Table.Td>
                   {stepNumber(r.step)}. {t(`onboarding.steps.${r.step}.label`)}
                 </Table.Td>

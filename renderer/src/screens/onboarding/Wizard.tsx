@@ -4,11 +4,28 @@
  * stopped, and roll back behind the typed business name.
  */
 import { useState } from 'react';
-import { ActionIcon, Badge, Button, Group, Loader, Paper, Stack, Stepper, Text, Title, Tooltip } from '@mantine/core';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Group,
+  Loader,
+  Paper,
+  Stack,
+  Stepper,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { IconArrowBackUp, IconArrowLeft, IconCheck, IconPlayerPlay, IconX } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { ONBOARDING_STEPS, type OnboardingDetail, type OnboardingStep, type StepStatus } from '../../../../shared';
+import {
+  ONBOARDING_STEPS,
+  type OnboardingDetail,
+  type OnboardingStep,
+  type StepStatus,
+} from '../../../../shared';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { TypedConfirmModal } from '../../components/TypedConfirmModal';
 import { useCallMutation } from '../../queries/mutations';
@@ -37,7 +54,12 @@ export function OnboardingWizard({
     <Stack p="md" gap="sm" data-testid="onboarding-wizard">
       <Group gap="xs">
         <Tooltip label={t('onboarding.backToList')}>
-          <ActionIcon variant="subtle" onClick={onBack} aria-label={t('onboarding.backToList')} data-testid="onboarding-back">
+          <ActionIcon
+            variant="subtle"
+            onClick={onBack}
+            aria-label={t('onboarding.backToList')}
+            data-testid="onboarding-back"
+          >
             <IconArrowLeft size={18} />
           </ActionIcon>
         </Tooltip>
@@ -84,7 +106,13 @@ function Steps({ detail }: { detail: OnboardingDetail }) {
   const [active, setActive] = useState<OnboardingStep>(() => openingStep(detail));
   const [rollbackOpen, setRollbackOpen] = useState(false);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: onboardingKeys.all });
-  const resume = useCallMutation('onboarding.resume', { onSuccess: refresh });
+  const [nothingToRun, setNothingToRun] = useState(false);
+  const resume = useCallMutation('onboarding.resume', {
+    onSuccess: (r) => {
+      setNothingToRun(r.jobId === null);
+      refresh();
+    },
+  });
   const rollback = useCallMutation('onboarding.rollback', {
     onSuccess: () => {
       setRollbackOpen(false);
@@ -135,6 +163,14 @@ function Steps({ detail }: { detail: OnboardingDetail }) {
         </Group>
       </Group>
       {resume.error && <ErrorAlert error={resume.error} />}
+      {nothingToRun && detail.currentStep !== null && (
+        <Text size="sm" c="orange" data-testid="onboarding-nothing-to-run">
+          {t('onboarding.nothingToRun', {
+            n: stepIndex(detail.currentStep) + 1,
+            step: t(`onboarding.steps.${detail.currentStep}.label`),
+          })}
+        </Text>
+      )}
 
       <Stepper
         active={stepIndex(active)}
@@ -146,7 +182,11 @@ function Steps({ detail }: { detail: OnboardingDetail }) {
           <Stepper.Step
             key={s.step}
             label={t(`onboarding.steps.${s.step}.label`)}
-            description={<span data-testid={`onboarding-step-${s.step}-status`}>{t(`onboarding.stepStatus.${s.status}`)}</span>}
+            description={
+              <span data-testid={`onboarding-step-${s.step}-status`}>
+                {t(`onboarding.stepStatus.${s.status}`)}
+              </span>
+            }
             // Mantine marks every step before the open one "completed": the icon and colour say the real status.
             icon={stepIcon(s.status, stepIndex(s.step) + 1)}
             completedIcon={stepIcon(s.status, stepIndex(s.step) + 1)}

@@ -38,7 +38,10 @@ export function asError(body: ErrorBody | null): ConsoleError | null {
 }
 
 /** Every earlier step is done: this one may run. */
-export function canRun(d: Pick<OnboardingDetail, 'steps' | 'status' | 'busy'>, step: OnboardingStep): boolean {
+export function canRun(
+  d: Pick<OnboardingDetail, 'steps' | 'status' | 'busy'>,
+  step: OnboardingStep,
+): boolean {
   if (d.busy || d.status === 'rolled_back' || d.status === 'rolling_back') return false;
   return d.steps.slice(0, stepIndex(step)).every((s) => s.status === 'done');
 }
