@@ -1,9 +1,9 @@
 // Pure parts of the MinIO status: quorums and tolerance per erasure set,
 // bucket usage against quota, bucket names, and the daily-check items.
 import { describe, expect, it } from 'vitest';
-import { bucketNameProblem, quotaStatus, type MinioStatus } from '../../../shared';
+import { bucketNameProblem, ConsoleError, quotaStatus, type MinioStatus } from '../../../shared';
 import { bucketOfLocation, minioStatusItems } from '../../../electron/core/fleet/items/minio';
-import { bucketVerdict } from '../../../electron/core/minio/status';
+import { bucketVerdict, summarise } from '../../../electron/core/minio/status';
 import { erasureSets, quorums, toleranceWords } from '../../../electron/core/minio/tolerance';
 import type { AdminInfo } from '../../../electron/core/minio/admin-client';
 
@@ -154,5 +154,79 @@ describe('daily-check items', () => {
       repositoryId: 'repo-1',
       businessName: 'Acme',
     });
+  });
+});
+
+describe('summarise', () => {
+  const probe = (status: number | null, headers: Record<string, string> = {}) => ({
+    status,
+    ok: status === 200,
+    headers,
+    ...(status === null ? { error: 'connection refused (is MinIO running on that port?)' } : {}),
+  });
+  const conn = { id: 'minio-1', name: 'main', endpoint: 'http://127.0.0.1:9000' };
+
+  it('healing drives are a warning, with the count in words', () => {
+    const s = summarise(
+      conn,
+      {
+        probes: {
+          live: probe(200),
+          cluster: probe(200),
+          read: probe(200),
+          writeQuorum: 3,
+          healingDrives: 1,
+          ms: 1,
+        },
+        info: info(['ok', 'ok', 'ok', 'ok'], 2),
+        quotas: new Map(),
+      },
+      Date.parse('2026-11-21T08:00:00Z'),
+      5,
+    );
+    expect(s.status).toBe('warning');
+    expect(s.health.reasons).toEqual(['1 drive is healing']);
+  });
+
+  it('unreachable is failing and says why; a wrong key is failing; no admin API is a warning', () => {
+    const down = summarise(
+      conn,
+      { probes: { live: probe(null), cluster: probe(null), read: probe(null), ms: 1 }, quotas: new Map() },
+      0,
+      1,
+    );
+    expect(down.status).toBe('failing');
+    expect(down.reasons).toEqual([
+      'MinIO main (http://127.0.0.1:9000) unreachable: connection refused (is MinIO running on that port?)',
+    ]);
+    const up = { live: probe(200), cluster: probe(200), read: probe(200), ms: 1 };
+    const auth = summarise(
+      conn,
+      {
+        probes: up,
+        quotas: new Map(),
+        adminError: new ConsoleError(
+          'MINIO_AUTH_FAILED',
+          'MinIO info: the secret key does not match the access key.',
+        ),
+      },
+      0,
+      1,
+    );
+    expect(auth.health).toEqual({
+      status: 'failing',
+      reasons: ['admin API: MinIO info: the secret key does not match the access key.'],
+    });
+    const plain = summarise(
+      conn,
+      {
+        probes: up,
+        quotas: new Map(),
+        adminError: new ConsoleError('MINIO_ERROR', 'no admin API', { code: 'NoAdminAPI' }),
+      },
+      0,
+      1,
+    );
+    expect(plain.status).toBe('warning');
   });
 });
