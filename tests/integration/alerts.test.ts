@@ -15,6 +15,7 @@ import type {
   AlertChannel,
   AlertDelivery,
   AlertFired,
+  DailyCheckItem,
   Envelope,
   EventMessage,
   JobRecord,
@@ -23,6 +24,7 @@ import { createCore } from '../../electron/core/app';
 import type { Core } from '../../electron/core/core';
 import { startHttpReceiver, startSmtpReceiver } from '../support/alert-receiver';
 import { resticBinaries } from '../support/peers';
+import { startSshHosts, type SshHosts } from '../support/sshd';
 import { cleanupTempDirs, makeTempDir } from '../support/tmp';
 import { filesContaining, MemorySecretStore } from '../unit/store/fixtures';
 
@@ -527,3 +529,151 @@ for (const bin of resticBinaries()) {
     }, 240_000);
   });
 }
+
+describe('alerts for an unreachable host (real sshd, newest restic)', () => {
+  let fleet: SshHosts | undefined;
+  afterAll(async () => {
+    await fleet?.stopAll();
+  });
+
+  it('a host going down alerts its business once; back up and down again alerts again', async () => {
+    const restic = resticBinaries().at(-1)!.path;
+    fleet = await startSshHosts(1, { namePrefix: 'alert', firstOctet: 140 });
+    const host = fleet.hosts[0]!;
+    const dataDir = await makeTempDir('rfc-alerts-ssh-');
+    const receiver = await startHttpReceiver();
+    const core = await createCore({
+      dataDir,
+      mode: 'serve',
+      version: 'test',
+      demo: false,
+      resticBinary: restic,
+      log: () => undefined,
+    });
+    const fired: AlertFired[] = [];
+    core.events.subscribe((m: EventMessage) => {
+      if (m.event === 'alerts.fired') fired.push(m.payload as AlertFired);
+    });
+    const db = new Database(path.join(dataDir, 'console.db'), { readonly: true, fileMustExist: true });
+    const check = async (): Promise<DailyCheckItem[]> => {
+      const started = await dispatch<{ checkId: string; jobId: string }>(core, 'fleet.dailyCheck', {});
+      expect((await waitForJob(core, started.jobId)).status).toBe('succeeded');
+      const deadline = Date.now() + 30_000;
+      while (!db.prepare('SELECT 1 FROM alert_state WHERE last_check_id = ?').get(started.checkId)) {
+        if (Date.now() > deadline) throw new Error('alerting not done');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return (await dispatch<{ items: DailyCheckItem[] }>(core, 'fleet.check', { id: started.checkId }))
+        .items;
+    };
+    const firedCount = async (n: number) => {
+      const deadline = Date.now() + 30_000;
+      while (fired.length < n) {
+        if (Date.now() > deadline) throw new Error(`${fired.length} of ${n} alerts.fired events`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    try {
+      const biz = await dispatch<{ id: string }>(core, 'businesses.add', { name: 'remote' });
+      const added = await dispatch<{ host: { id: string } }>(core, 'hosts.add', {
+        host: {
+          name: host.name,
+          address: host.address,
+          port: host.port,
+          user: host.user,
+          resticPath: restic,
+        },
+        key: { kind: 'paste', privateKey: host.privateKey },
+      });
+      await dispatch(core, 'hosts.pinKey', { id: added.host.id, fingerprint: host.hostKeyFingerprintSha256 });
+      const source = path.join(host.dataRoot, 'srv');
+      await fs.mkdir(source, { recursive: true });
+      await fs.writeFile(path.join(source, 'f.txt'), 'x');
+      const repo = await dispatch<{ id: string }>(core, 'repos.add', {
+        name: 'remote-repo',
+        location: path.join(host.dataRoot, 'repo'),
+        hostId: added.host.id,
+        businessId: biz.id,
+        password: 'ssh-pass',
+        init: true,
+      });
+      await dispatch(core, 'plans.add', {
+        name: 'srv',
+        businessId: biz.id,
+        hostId: added.host.id,
+        repositoryId: repo.id,
+        paths: [source],
+      });
+      await dispatch(core, 'alerts.channelAdd', {
+        businessId: biz.id,
+        name: 'hook',
+        settings: { kind: 'webhook' },
+        secrets: { url: `${receiver.base}/hook/remote-token-0123456789` },
+      });
+
+      // Up: whatever fails now (no snapshot yet, never verified) alerts once.
+      const first = await check();
+      expect(first.find((i) => i.item === 'reachable')!.status).toBe('ok');
+      const firstFailing = first.filter((i) => i.status === 'failing').length;
+      if (firstFailing > 0) await firedCount(1);
+      const base = receiver.at('/hook/').length;
+      expect(base).toBe(firstFailing);
+
+      // Down: the host item (it has no business: it goes to the business using the host) and what depends on it.
+      await host.stop();
+      const down = await check();
+      const reachable = down.find((i) => i.item === 'reachable')!;
+      expect(reachable).toMatchObject({ status: 'failing', businessId: null, hostId: added.host.id });
+      await firedCount(firstFailing > 0 ? 2 : 1);
+      const sent = receiver
+        .at('/hook/')
+        .slice(base)
+        .map((r) => r.body as Record<string, unknown>);
+      expect(sent.find((b) => b.item === 'reachable')).toMatchObject({
+        event: 'check-failed',
+        business: 'remote',
+        host: host.name,
+        status: 'failing',
+        reason: reachable.reason,
+      });
+      const newlyFailing = down.filter(
+        (i) =>
+          i.status === 'failing' &&
+          !first.some(
+            (f) =>
+              f.status === 'failing' &&
+              f.item === i.item &&
+              f.hostId === i.hostId &&
+              f.planId === i.planId &&
+              f.repositoryId === i.repositoryId,
+          ),
+      );
+      expect(sent).toHaveLength(newlyFailing.length);
+
+      // Still down: nothing new.
+      const afterDown = receiver.at('/hook/').length;
+      await check();
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(receiver.at('/hook/').length).toBe(afterDown);
+
+      // Back up (nothing sent), then down again: a change, so it alerts again.
+      await host.start();
+      await check();
+      await new Promise((r) => setTimeout(r, 1_000));
+      const afterUp = receiver.at('/hook/').length;
+      await host.stop();
+      await check();
+      await receiver.waitFor('/hook/', afterUp + 1);
+      expect(
+        receiver
+          .at('/hook/')
+          .slice(afterUp)
+          .some((r) => (r.body as { item?: string }).item === 'reachable'),
+      ).toBe(true);
+    } finally {
+      db.close();
+      await core.close();
+      await receiver.close();
+    }
+  }, 240_000);
+});
