@@ -412,6 +412,16 @@ describe('restore wizard in serve mode (newest restic, demo fleet on this machin
     await expect
       .poll(() => page.locator('[data-testid=restore-stat-rate]').textContent(), { timeout: 30_000 })
       .not.toBe('—');
+    // Bytes arrive as restic writes them (the bar moves before the file is complete).
+    await expect
+      .poll(
+        async () =>
+          Number((await page.locator('[data-testid=restore-progress]').getAttribute('data-percent')) || 0),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBeGreaterThan(0);
     await shot(page, 'restore-6-run');
 
     await page.click('[data-testid=restore-cancel]');
@@ -472,6 +482,12 @@ describe('restore wizard in serve mode (newest restic, demo fleet on this machin
         .locator('[data-testid=restore-selection-item]')
         .evaluateAll((els) => els.map((e) => e.getAttribute('data-path'))),
     ).toEqual([file]);
+    // The tree opens the way to what was handed over, ticked.
+    await expect
+      .poll(() =>
+        page.locator(`[data-testid=restore-tree-node][data-path=${attr(file)}]`).getAttribute('data-tick'),
+      )
+      .toBe('checked');
     await shot(page, 'restore-from-snapshot-tree');
   });
 

@@ -42,7 +42,7 @@ export function HistoryPanel({ onFollow }: { onFollow(): void }) {
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('restore.history.col.when')}</Table.Th>
-              <Table.Th>{t('restore.history.col.status')}</Table.Th>
+              <Table.Th style={{ minWidth: 200 }}>{t('restore.history.col.status')}</Table.Th>
               <Table.Th>{t('restore.history.col.source')}</Table.Th>
               <Table.Th>{t('restore.history.col.what')}</Table.Th>
               <Table.Th>{t('restore.history.col.target')}</Table.Th>

@@ -69,7 +69,8 @@ export function ResultView({
             })}
           </Text>
         </Group>
-        {record.error && (
+        {/* A cancel is said by the headline; the error body would only repeat it. */}
+        {record.error && record.status !== 'cancelled' && (
           <Text size="sm" style={{ wordBreak: 'break-word' }} data-testid="restore-result-error">
             {describeError(ConsoleError.fromBody(record.error), t).line}
           </Text>

@@ -42,7 +42,7 @@ export function SelectionStep({
   const { draft, patch } = useRestoreDraft();
   const repoId = draft.repoId!;
   const selection = useMemo(() => new Set(draft.selection), [draft.selection]);
-  const [expanded, setExpanded] = useState<Set<string>>(() => initialExpansion(snapshot));
+  const [expanded, setExpanded] = useState<Set<string>>(() => initialExpansion(snapshot, draft.selection));
   const [known, setKnown] = useState<ReadonlyMap<string, LsNode>>(new Map());
   const [findText, setFindText] = useState('');
   const [query, setQuery] = useState<string | null>(null);

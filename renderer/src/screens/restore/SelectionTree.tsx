@@ -272,7 +272,10 @@ export function SelectionTree({
   );
 }
 
-/** The folders to open at first: the way down to what the snapshot backed up. */
-export function initialExpansion(snapshot: Snapshot): Set<string> {
-  return new Set(snapshot.paths.length <= 3 ? snapshot.paths.flatMap(ancestorsOf) : []);
+/** The folders to open at first: the way down to what the snapshot backed up, and to what is already ticked. */
+export function initialExpansion(snapshot: Snapshot, ticked: readonly string[] = []): Set<string> {
+  return new Set([
+    ...(snapshot.paths.length <= 3 ? snapshot.paths.flatMap(ancestorsOf) : []),
+    ...(ticked.length <= 20 ? ticked.flatMap((p) => ancestorsOf(parentPath(p))) : []),
+  ]);
 }
