@@ -326,6 +326,20 @@ for (const bin of resticBinaries()) {
       await expect(fs.access(cancelledDir)).rejects.toThrow();
       expect(await leftovers()).toEqual([]);
 
+      // ---- only snapshots of a host that made none: failed with that reason, nothing restored
+      const noHost = await dispatch<{ drillId: string; jobId: string }>(core, 'drills.run', {
+        repoId: repo.id,
+        hostId,
+        scratchPath: scratch,
+        sampleFiles: 1,
+        snapshotHost: 'nobody-here',
+      });
+      expect((await waitForJob(core, noHost.jobId)).status).toBe('failed');
+      expect(await drill(core, noHost.drillId)).toMatchObject({
+        status: 'failed',
+        reason: 'the repository has no snapshot made by host nobody-here',
+      });
+
       // ---- refused before anything starts: "/" as scratch, a local repository from another host
       const root = await reply(core, 'drills.run', {
         repoId: repo.id,
@@ -348,7 +362,7 @@ for (const bin of resticBinaries()) {
         limit: 50,
       });
       expect(audit.filter((a) => a.result === 'succeeded')).toHaveLength(3);
-      expect(audit.filter((a) => a.result === 'failed')).toHaveLength(5);
+      expect(audit.filter((a) => a.result === 'failed')).toHaveLength(6);
       const scheduleAudit = await dispatch<{ action: string; result: string }[]>(core, 'audit.list', {
         action: 'drills.setSchedule',
       });
