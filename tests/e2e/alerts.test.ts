@@ -160,6 +160,20 @@ describe('alerts screen in serve mode', () => {
     await page.getByText('At least one valid address').waitFor();
     await shot(page, 'alerts-add-email');
     await page.keyboard.press('Escape');
+    await page.locator('[data-testid=alert-channel-form]').waitFor({ state: 'hidden' });
+
+    // In Chinese: every string of the screen is translated.
+    await page.click('[data-testid=language-select]');
+    await page.getByRole('option', { name: '简体中文' }).click();
+    await page.getByText('告警渠道').first().waitFor();
+    expect(
+      await page
+        .locator('[data-testid=alert-channel-row][data-name="ops webhook"] [data-testid=alert-kind]')
+        .textContent(),
+    ).toBe('Webhook');
+    await shot(page, 'alerts-zh-CN');
+    await page.click('[data-testid=language-select]');
+    await page.getByRole('option', { name: 'English' }).click();
     expect(problems).toEqual([]);
   });
 });
