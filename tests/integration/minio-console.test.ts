@@ -239,3 +239,88 @@ describe('MinIO connections and health through the console', () => {
     expect((await errorOf('minio.status', { id: conn.id })).code).toBe('NOT_FOUND');
   });
 });
+
+describe('bucket usage against quota with real data (scanner at full speed)', () => {
+  let server: MinioServer;
+  let qcore: Core;
+
+  beforeAll(async () => {
+    // The scanner normally lags by minutes; at "fastest" it reports within seconds.
+    server = await startMinio({ env: { MINIO_SCANNER_SPEED: 'fastest' } });
+    qcore = await createCore({
+      dataDir: await makeTempDir('rfc-minio-quota-'),
+      mode: 'serve',
+      version: 'test',
+      demo: false,
+      log: () => undefined,
+    });
+  });
+  afterAll(async () => {
+    await qcore?.close();
+    await server?.dispose();
+  });
+
+  it('warning from 80 %, failing from 95 %, in the status and as daily-check items', async () => {
+    const cfg = { endpoint: server.endpoint, accessKey: server.accessKey, secretKey: server.secretKey };
+    const s3 = new MinioS3(cfg);
+    const admin = new MinioAdmin(cfg);
+    const MiB = 1024 * 1024;
+    for (const [bucket, kib] of [
+      ['acme-backup', 880],
+      ['globex-backup', 990],
+      ['initech-backup', 100],
+    ] as const) {
+      await s3.makeBucket(bucket);
+      await admin.setBucketQuota(bucket, MiB);
+      await s3.putObject(bucket, 'data', Buffer.alloc(kib * 1024, 1));
+    }
+    const call = { origin: 'internal' as const };
+    const added = await qcore.dispatch('minio.add', { name: 'quota', ...cfg }, call);
+    if (!added.ok) throw new Error(added.error.message);
+    const id = (added.value as MinioConnection).id;
+
+    let status: MinioStatus | undefined;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const r = await qcore.dispatch('minio.status', { id, refresh: true }, call);
+      if (!r.ok) throw new Error(r.error.message);
+      status = r.value as MinioStatus;
+      if (status.buckets.every((b) => b.sizeBytes !== null && b.sizeBytes > 0)) break;
+      if (Date.now() > deadline)
+        throw new Error(`the scanner did not report: ${JSON.stringify(status.buckets)}`);
+      await new Promise((r2) => setTimeout(r2, 1000));
+    }
+    const byName = new Map(status.buckets.map((b) => [b.name, b]));
+    expect(byName.get('acme-backup')).toMatchObject({ status: 'warning', quotaPercent: 85.9, objects: 1 });
+    expect(byName.get('globex-backup')).toMatchObject({ status: 'failing', quotaPercent: 96.7 });
+    expect(byName.get('globex-backup')!.reason).toBe(
+      'bucket globex-backup: 990.0 KiB of its 1.0 MiB quota used, 96.7% (≥ 95%: writes will soon be refused)',
+    );
+    expect(byName.get('initech-backup')).toMatchObject({ status: 'ok', quotaPercent: 9.8 });
+    expect(status.status).toBe('failing');
+    expect(status.health.status).toBe('ok');
+    expect(status.usage?.lastUpdate).toMatch(/^20\d\d-/);
+
+    const started = await qcore.dispatch('fleet.dailyCheck', {}, call);
+    if (!started.ok) throw new Error(started.error.message);
+    const { jobId, checkId } = started.value as { jobId: string; checkId: string };
+    for (;;) {
+      const j = await qcore.dispatch('jobs.get', { id: jobId }, call);
+      if (j.ok && ['succeeded', 'partial', 'failed'].includes((j.value as { job: JobRecord }).job.status))
+        break;
+      await new Promise((r2) => setTimeout(r2, 100));
+    }
+    const check = await qcore.dispatch('fleet.check', { id: checkId }, call);
+    if (!check.ok) throw new Error(check.error.message);
+    const items = (check.value as { items: DailyCheckItem[] }).items;
+    const quota = new Map(
+      items.filter((i) => i.item === 'quota').map((i) => [String(i.data.bucket), i.status]),
+    );
+    expect(Object.fromEntries(quota)).toEqual({
+      'acme-backup': 'warning',
+      'globex-backup': 'failing',
+      'initech-backup': 'ok',
+    });
+    expect(items.find((i) => i.item === 'minio')).toMatchObject({ status: 'ok' });
+  });
+});
