@@ -160,7 +160,7 @@ function RunDrillForm() {
               if (repo) setHostId(repo.hostId);
             }}
             searchable
-            w={260}
+            w={240}
             data-testid="drill-repo"
           />
           <Select
@@ -170,7 +170,7 @@ function RunDrillForm() {
             value={hostId}
             onChange={setHostId}
             searchable
-            w={200}
+            w={170}
             data-testid="drill-host"
           />
           <TextInput
@@ -179,7 +179,7 @@ function RunDrillForm() {
             value={scratchPath}
             onChange={(e) => setScratchPath(e.currentTarget.value)}
             error={scratchError}
-            w={260}
+            w={230}
             spellCheck={false}
             data-testid="drill-scratch"
           />
@@ -190,7 +190,7 @@ function RunDrillForm() {
             onChange={(v) => setSampleFiles(typeof v === 'number' ? v : Number(v) || 0)}
             min={1}
             max={10_000}
-            w={150}
+            w={120}
             data-testid="drill-sample"
           />
           <TextInput
@@ -199,7 +199,7 @@ function RunDrillForm() {
             placeholder={t('restore.drills.form.snapshotHostAny')}
             value={snapshotHost}
             onChange={(e) => setSnapshotHost(e.currentTarget.value)}
-            w={200}
+            w={160}
             spellCheck={false}
             data-testid="drill-snapshot-host"
           />
