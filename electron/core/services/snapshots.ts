@@ -163,9 +163,9 @@ export class SnapshotService {
   /**
    * The diff handed out while restic prints it, so the first rows can be
    * shown long before a large diff ends. Changes go to `emit` in chunks:
-   * the first as soon as restic's first block of output is parsed, then
-   * at most every DIFF_CHUNK_MS or DIFF_CHUNK_MAX changes, whichever comes
-   * first. Nothing is kept here: memory stays flat however large the diff.
+   * the first once it fills a screen (DIFF_FIRST_CHUNK changes) or
+   * DIFF_FIRST_CHUNK_MS after restic's first change, then at most every
+   * DIFF_CHUNK_MS or DIFF_CHUNK_MAX changes, whichever comes first. Nothing is kept here: memory stays flat however large the diff.
    */
   async diffStream(
     input: MethodParsedInput<'snapshots.diffStream'>,
@@ -177,11 +177,10 @@ export class SnapshotService {
     let seq = 0;
     let count = 0;
     let truncated = false;
-    let timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+    let timer: NodeJS.Timeout | undefined;
     const flush = () => {
       if (timer !== undefined) {
-        clearTimeout(timer as NodeJS.Timeout);
-        clearImmediate(timer as NodeJS.Immediate);
+        clearTimeout(timer);
         timer = undefined;
       }
       if (batch.length === 0) return;
@@ -201,10 +200,10 @@ export class SnapshotService {
           }
           count += 1;
           batch.push(change);
-          if (batch.length >= DIFF_CHUNK_MAX) flush();
-          // The first chunk leaves after the output block being parsed; later ones are paced.
+          // restic writes line by line: without the first chunk's wait the first screen would show one row.
+          if (batch.length >= (seq === 0 ? DIFF_FIRST_CHUNK : DIFF_CHUNK_MAX)) flush();
           else if (timer === undefined)
-            timer = seq === 0 ? setImmediate(flush) : setTimeout(flush, DIFF_CHUNK_MS);
+            timer = setTimeout(flush, seq === 0 ? DIFF_FIRST_CHUNK_MS : DIFF_CHUNK_MS);
         },
       });
       flush();
@@ -215,10 +214,7 @@ export class SnapshotService {
         command: restic.commandLine(['diff', '--json', input.from, input.to]),
       };
     } finally {
-      if (timer !== undefined) {
-        clearTimeout(timer as NodeJS.Timeout);
-        clearImmediate(timer as NodeJS.Immediate);
-      }
+      if (timer !== undefined) clearTimeout(timer);
     }
   }
 }
@@ -226,5 +222,8 @@ export class SnapshotService {
 /** Changes per streamed chunk at most, and the longest a change waits to be sent. */
 export const DIFF_CHUNK_MAX = 5000;
 export const DIFF_CHUNK_MS = 100;
+/** The first chunk: a screenful of rows, or what came within this long. */
+export const DIFF_FIRST_CHUNK = 100;
+export const DIFF_FIRST_CHUNK_MS = 50;
 
 export type DiffChunk = EventPayload<'snapshots.diffChunk'>;

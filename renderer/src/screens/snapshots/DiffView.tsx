@@ -186,7 +186,7 @@ export function DiffView({ repoId, from, to }: { repoId: string; from: Snapshot;
         <CommandLine command={diff.reply.command} testId="diff-command" />
       ) : (
         <Text size="xs" c="dimmed" data-testid="diff-receiving">
-          {t('diff.receiving', { count: received })}
+          {t('diff.receiving', { count: formatCount(received) })}
         </Text>
       )}
       <SimpleGrid cols={{ base: 3, lg: 6 }} spacing={6} data-testid="diff-stats">
@@ -260,7 +260,7 @@ export function DiffView({ repoId, from, to }: { repoId: string; from: Snapshot;
           </Group>
         </Chip.Group>
         <Text size="xs" c="dimmed" data-testid="diff-shown">
-          {t('diff.shown', { shown: shown.length, count: received })}
+          {t('diff.shown', { shown: formatCount(shown.length), count: formatCount(received) })}
         </Text>
         <SegmentedControl
           ml="auto"
