@@ -86,7 +86,10 @@ export const diffRows: RowFamily = {
   run by the core, all 100 000 change lines parsed, validated against the
   contract, serialised, sent, parsed by the client) against \`restic diff
   --json\` run directly, on two snapshots of 1 000 folders × 100 files
-  where every file's content changed (100 000 \`M\` lines).
+  where every file's content changed (100 000 \`M\` lines). On a
+  loaded machine the wall-clock ratio swings (1.05 to 1.49 on this one
+  at a load average of 18 to 21): the note gives CPU per diff (console
+  process, its restic, restic alone), which that load does not change.
 - **diff-100k-first-paint** — the same diff in headless Chromium driving the
   real UI (the snapshot's Compare tab, which streams the diff with
   \`snapshots.diffStream\`): milliseconds from the moment restic's first
