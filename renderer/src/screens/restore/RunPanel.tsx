@@ -23,7 +23,7 @@ import { useCallMutation } from '../../queries/mutations';
 import { useUiStore } from '../../state/uiStore';
 import { jobProgress } from '../jobs/jobModel';
 import { recordTargetWords, RestoreStatusBadge, Stat } from './parts';
-import { addSample, etaSeconds, ratePerSecond, type Sample } from './progressModel';
+import { addSample, etaSeconds, ratePerSecond, shownRate, type Sample } from './progressModel';
 
 const PHASES = ['safety-snapshot', 'restoring', 'verifying'] as const;
 
@@ -51,9 +51,14 @@ function useRate(job: JobRecord | undefined, now: number) {
     if (jobId !== job.id) {
       setJobId(job.id);
       setSamples([{ at: now, done }]);
-    } else setSamples(addSample(samples, { at: now, done }));
+    } else setSamples(addSample(samples, { at: now, done }, 30_000));
   }
-  const rate = ratePerSecond(samples);
+  const started = job?.startedAt ? Date.parse(job.startedAt) : NaN;
+  const rate = shownRate(
+    ratePerSecond(samples),
+    done ?? 0,
+    Number.isNaN(started) ? null : (now - started) / 1000,
+  );
   return { rate, eta: etaSeconds(done ?? 0, total, rate), byBytes, percent: p?.percent ?? null };
 }
 

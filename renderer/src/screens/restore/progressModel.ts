@@ -36,3 +36,14 @@ export function etaSeconds(done: number, total: number | null, rate: number | nu
   if (total === null || rate === null || rate <= 0 || total <= 0) return null;
   return Math.max(0, (total - done) / rate);
 }
+
+/**
+ * The rate to show: the recent one while data moves; between restic's bursts
+ * (it reads a whole pack before writing from it) the average since the job
+ * started, so a pause between packs does not read as a stall of the restore.
+ */
+export function shownRate(recent: number | null, done: number, elapsedSeconds: number | null): number | null {
+  if (recent !== null && recent > 0) return recent;
+  if (elapsedSeconds !== null && elapsedSeconds >= 2 && done > 0) return done / elapsedSeconds;
+  return recent;
+}

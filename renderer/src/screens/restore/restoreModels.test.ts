@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HostDetail, PreviewItem, Repo, RestorePreview, Snapshot } from '../../../../shared';
 import { applyPatch, EMPTY_DRAFT, type RestoreDraft } from './draftStore';
 import { effectiveTotals, elideMiddle, excludedPaths, filterItems, itemKey, setMany } from './previewModel';
-import { addSample, etaSeconds, ratePerSecond } from './progressModel';
+import { addSample, etaSeconds, ratePerSecond, shownRate } from './progressModel';
 import { buildRequest } from './requestModel';
 import { countSelection, normalizeSelection, shortPath, tickState, toggle } from './selectionModel';
 import {
@@ -353,5 +353,15 @@ describe('paths as lists show them', () => {
     const actions = new Set(['create'] as const);
     expect(filterItems(items, { actions, text: '', folders: false }).map((i) => i.path)).toEqual(['/srv/a']);
     expect(filterItems(items, { actions, text: '', folders: true })).toHaveLength(2);
+  });
+});
+
+describe('the rate shown between bursts', () => {
+  it('uses the recent rate while data moves, else the average since the start', () => {
+    expect(shownRate(100, 1000, 10)).toBe(100);
+    expect(shownRate(0, 1000, 10)).toBe(100);
+    expect(shownRate(null, 1000, 4)).toBe(250);
+    expect(shownRate(0, 0, 10)).toBe(0);
+    expect(shownRate(null, 1000, 1)).toBeNull();
   });
 });
