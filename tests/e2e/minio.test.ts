@@ -33,14 +33,22 @@ describe('MinIO screen in serve mode (real four-drive MinIO)', () => {
   const newest = resticBinaries().at(-1)!;
 
   beforeAll(async () => {
-    minio = await startMinio({ drives: 4 });
+    // The scanner at full speed reports bucket usage within seconds (it normally lags by minutes).
+    minio = await startMinio({ drives: 4, env: { MINIO_SCANNER_SPEED: 'fastest' } });
     const cfg = { endpoint: minio.endpoint, accessKey: minio.accessKey, secretKey: minio.secretKey };
     const s3 = new MinioS3(cfg);
     const admin = new MinioAdmin(cfg);
     for (const b of ['acme-backup', 'globex-backup', 'scratch']) await s3.makeBucket(b);
-    await admin.setBucketQuota('acme-backup', 50 * 1024 ** 3);
+    await admin.setBucketQuota('acme-backup', 1024 ** 2);
     await admin.setBucketQuota('globex-backup', 200 * 1024 ** 3);
-    await s3.putObject('acme-backup', 'config', Buffer.alloc(64 * 1024, 7));
+    await s3.putObject('acme-backup', 'data', Buffer.alloc(880 * 1024, 7));
+    await s3.putObject('globex-backup', 'config', Buffer.alloc(64 * 1024, 7));
+    // Until the scanner has seen both buckets, the panel would say "not scanned".
+    const deadline = Date.now() + 60_000;
+    while (Object.keys((await admin.dataUsage()).bucketsUsageInfo).length < 2) {
+      if (Date.now() > deadline) throw new Error('the MinIO scanner did not report bucket usage');
+      await new Promise((r) => setTimeout(r, 500));
+    }
     serve = await startServe({
       dataDir: await makeTempDir('rfc-e2e-minio-'),
       env: { RFC_RESTIC_BINARY: newest.path },
@@ -92,7 +100,8 @@ describe('MinIO screen in serve mode (real four-drive MinIO)', () => {
     await page.click('[data-testid=minio-form-submit]');
     await page.locator('[data-testid=minio-form-name]').waitFor({ state: 'detached' });
     await page.locator('[data-testid=minio-row][data-name=main]').waitFor();
-    const panel = page.locator('[data-testid=minio-panel][data-status=ok]');
+    // The server is healthy; the fullest bucket (86 % of its quota) makes the whole a warning.
+    const panel = page.locator('[data-testid=minio-panel][data-status=warning]');
     await panel.waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-testid=minio-reasons]').textContent()).toMatch(
       /all 4 drives online; 1 drive more may fail with writes going on \(2 drives for reads\)/,
@@ -102,11 +111,15 @@ describe('MinIO screen in serve mode (real four-drive MinIO)', () => {
     );
     expect(await page.locator('[data-testid=minio-probe-write]').getAttribute('data-ok')).toBe('true');
     expect(await page.locator('[data-testid=minio-bucket-row]').count()).toBe(3);
-    expect(await page.locator('[data-testid=minio-bucket-row][data-name=acme-backup]').textContent()).toMatch(
-      /50\.0 GiB/,
+    const acme = page.locator('[data-testid=minio-bucket-row][data-name=acme-backup]');
+    expect(await acme.getAttribute('data-status')).toBe('warning');
+    expect(await acme.textContent()).toMatch(/880 KiB.*1\.00 MiB.*85\.9%/);
+    // Sorted by use of quota, fullest first.
+    expect(await page.locator('[data-testid=minio-bucket-row]').first().getAttribute('data-name')).toBe(
+      'acme-backup',
     );
     expect(await page.locator('[data-testid=minio-usage-note]').textContent()).toMatch(
-      /lag behind by minutes/,
+      /lag behind by minutes \(last scan/,
     );
     await shot(page, 'minio-healthy');
     // The page never received the secret.
@@ -125,7 +138,10 @@ describe('MinIO screen in serve mode (real four-drive MinIO)', () => {
     writeFileSync(minio.dataDirs[1]!, 'not a drive');
     await minio.start();
     await page.click('[data-testid=minio-refresh]');
-    await page.locator('[data-testid=minio-panel][data-status=warning]').waitFor({ timeout: 30_000 });
+    // The bucket at 86 % already made it a warning: wait for the drive to show.
+    await expect
+      .poll(() => page.locator('[data-testid=minio-tolerance]').textContent(), { timeout: 30_000 })
+      .toMatch(/3 online, 1 offline/);
     expect(await page.locator('[data-testid=minio-reasons]').textContent()).toContain(
       '1 of 4 drives offline; no further drive may fail without stopping writes; reads survive 1 drive more',
     );

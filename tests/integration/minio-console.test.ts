@@ -294,7 +294,7 @@ describe('bucket usage against quota with real data (scanner at full speed)', ()
     expect(byName.get('acme-backup')).toMatchObject({ status: 'warning', quotaPercent: 85.9, objects: 1 });
     expect(byName.get('globex-backup')).toMatchObject({ status: 'failing', quotaPercent: 96.7 });
     expect(byName.get('globex-backup')!.reason).toBe(
-      'bucket globex-backup: 990.0 KiB of its 1.0 MiB quota used, 96.7% (≥ 95%: writes will soon be refused)',
+      'bucket globex-backup: 990 KiB of its 1.00 MiB quota used, 96.7% (≥ 95%: writes will soon be refused)',
     );
     expect(byName.get('initech-backup')).toMatchObject({ status: 'ok', quotaPercent: 9.8 });
     expect(status.status).toBe('failing');

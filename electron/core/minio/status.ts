@@ -6,6 +6,7 @@
  */
 import {
   ConsoleError,
+  formatBytes,
   mcAliasName,
   QUOTA_FAILING_PERCENT,
   QUOTA_WARNING_PERCENT,
@@ -94,17 +95,6 @@ export async function gather(cfg: MinioConnectionConfig, signal?: AbortSignal): 
 
 const pct = (n: number): string => `${Math.round(n * 10) / 10}%`;
 
-function gib(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
-
 export function bucketVerdict(
   name: string,
   size: number | null,
@@ -115,7 +105,7 @@ export function bucketVerdict(
     return {
       quotaPercent: null,
       status: 'ok',
-      reason: `bucket ${name}: quota ${gib(quota)}; usage not scanned yet (MinIO's scanner lags)`,
+      reason: `bucket ${name}: quota ${formatBytes(quota)}; usage not scanned yet (MinIO's scanner lags)`,
     };
   const percent = (size / quota) * 100;
   const status = quotaStatus(percent);
@@ -128,7 +118,7 @@ export function bucketVerdict(
   return {
     quotaPercent: Math.round(percent * 10) / 10,
     status,
-    reason: `bucket ${name}: ${gib(size)} of its ${gib(quota)} quota used, ${pct(percent)}${tail}`,
+    reason: `bucket ${name}: ${formatBytes(size)} of its ${formatBytes(quota)} quota used, ${pct(percent)}${tail}`,
   };
 }
 
@@ -239,7 +229,8 @@ export function summarise(
     checkedAt: new Date(checkedAt).toISOString(),
     ms,
     status,
-    reasons: status === 'ok' ? [okLine] : [...failing, ...warning],
+    // A healthy server with a full bucket still says the server is fine.
+    reasons: [...failing, ...warning, ...(healthStatus === 'ok' ? [okLine] : [])],
     health: { status: healthStatus, reasons: healthStatus === 'ok' ? [okLine] : healthReasons },
     ...(g.adminError ? { error: { code: g.adminError.code, message: g.adminError.message } } : {}),
     live: { status: p.live.status, ok: p.live.ok, ...(p.live.error ? { error: p.live.error } : {}) },

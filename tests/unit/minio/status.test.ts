@@ -66,7 +66,7 @@ describe('quota', () => {
     const v = bucketVerdict('acme', 9.6 * 2 ** 30, 10 * 2 ** 30);
     expect(v).toMatchObject({ status: 'failing', quotaPercent: 96 });
     expect(v.reason).toBe(
-      'bucket acme: 9.6 GiB of its 10.0 GiB quota used, 96% (≥ 95%: writes will soon be refused)',
+      'bucket acme: 9.60 GiB of its 10.0 GiB quota used, 96% (≥ 95%: writes will soon be refused)',
     );
     expect(bucketVerdict('acme', null, 1024).reason).toMatch(/usage not scanned yet/);
     expect(bucketVerdict('acme', 5, null)).toMatchObject({ status: 'ok', quotaPercent: null });

@@ -19,6 +19,8 @@ import {
   type MinioStatus,
 } from '../../../../shared';
 import { CommandLine } from '../../components/CommandLine';
+
+const STATUS_RANK = { ok: 0, warning: 1, failing: 2 } as const;
 import { DataTable, type Column } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LocalTime } from '../../components/LocalTime';
@@ -209,7 +211,7 @@ export function StatusPanel({
         header: t('minio.buckets.status'),
         accessorFn: (b) => ({ ok: 0, warning: 1, failing: 2 })[b.status],
         cell: ({ row }) => <CheckStatusBadge status={row.original.status} tooltip={row.original.reason} />,
-        meta: { width: 100 },
+        meta: { width: 120 },
       },
     ],
     [t],
@@ -280,14 +282,19 @@ export function StatusPanel({
         <ErrorAlert error={refreshError} title={t('minio.refreshFailed')} />
       )}
       <Stack gap={2} data-testid="minio-reasons">
-        {status.reasons.map((r) => (
-          <Group key={r} gap={6} wrap="nowrap" align="flex-start">
-            <CheckStatusIcon status={status.status} />
-            <Text size="xs" style={{ wordBreak: 'break-word' }}>
-              {r}
-            </Text>
-          </Group>
-        ))}
+        {[
+          ...status.health.reasons.map((r) => ({ r, s: status.health.status })),
+          ...status.buckets.filter((b) => b.status !== 'ok').map((b) => ({ r: b.reason, s: b.status })),
+        ]
+          .sort((a, b) => STATUS_RANK[b.s] - STATUS_RANK[a.s])
+          .map(({ r, s }) => (
+            <Group key={r} gap={6} wrap="nowrap" align="flex-start" data-status={s}>
+              <CheckStatusIcon status={s} />
+              <Text size="xs" style={{ wordBreak: 'break-word' }}>
+                {r}
+              </Text>
+            </Group>
+          ))}
       </Stack>
       <SimpleGrid cols={{ base: 2, md: 4 }} spacing={6}>
         <ProbeCard
