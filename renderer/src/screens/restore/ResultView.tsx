@@ -133,6 +133,14 @@ export function ResultView({
                   ? t('restore.result.undoneBy', { id: record.undoneBy })
                   : t('restore.result.safetyHelp')}
               </Text>
+              {record.affectedPaths && record.affectedPaths.length > 0 && !record.undoneBy && (
+                <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }} data-testid="restore-affected">
+                  {t('restore.result.affected', {
+                    paths: record.affectedPaths.slice(0, 5).map(displaySafe).join(', '),
+                    count: record.affectedPaths.length,
+                  })}
+                </Text>
+              )}
             </Stack>
             <Button
               size="xs"
