@@ -84,6 +84,11 @@ export function ConfirmStep({
               policy: t(`restore.options.policy.${request.options.overwrite}`),
             })}
           </List.Item>
+          {totals.unchanged.files > 0 && (
+            <List.Item c="dimmed">
+              {t('restore.confirm.unchanged', { n: formatCount(totals.unchanged.files) })}
+            </List.Item>
+          )}
           {request.options.delete && (
             <List.Item c="red">
               {t('restore.confirm.delete', { n: formatCount(totals.delete.files) })}
