@@ -442,6 +442,51 @@ describe('restore wizard in serve mode (newest restic, demo fleet on this machin
     expect(locks.trim()).toBe('');
   });
 
+  it('a file the target refuses makes the restore partial, listing that file, with everything else restored', async () => {
+    const latest = (await planSnapshots('app')).at(-1)!;
+    const appData = latest.paths[0]!;
+    const out = await makeTempDir('rfc-e2e-partial-');
+    // An immutable file where the restore writes config/app.yaml: even root cannot write it.
+    const blocked = join(out, appData, 'config', 'app.yaml');
+    mkdirSync(dirname(blocked), { recursive: true });
+    await writeFile(blocked, 'old\n');
+    await run('chattr', ['+i', blocked]);
+    try {
+      await openWizard();
+      await pickSnapshot(latest);
+      await next();
+      await page.waitForSelector('[data-testid=restore-step-selection]');
+      await next();
+      await page.locator('[data-testid=restore-target-localFolder]').check();
+      await page.fill('[data-testid=restore-target-path]', out);
+      await next();
+      await page.locator('[data-testid=restore-preview]').waitFor({ timeout: 60_000 });
+      await page.locator('[data-testid=restore-opt-overwrite]').click();
+      await page.getByRole('option', { name: 'Always overwrite' }).click();
+      await page.locator('[data-testid=restore-preview]').waitFor({ timeout: 60_000 });
+      await next();
+      await page.click('[data-testid=restore-start]');
+      const restoreId = await waitResult('partial');
+      const errors = page.locator('[data-testid=restore-error-row]');
+      expect(await errors.count()).toBe(1);
+      expect(await errors.first().textContent()).toContain(`${appData}/config/app.yaml`);
+      expect(await page.locator('[data-testid=restore-result-words]').textContent()).toContain(
+        'Files that did not make it: 1',
+      );
+      await shot(page, 'restore-7-result-partial');
+      const record = await apiValue<RestoreRecord>(serve, 'restore.get', { id: restoreId });
+      expect(record.errors.map((e) => e.path)).toEqual([`${appData}/config/app.yaml`]);
+    } finally {
+      await run('chattr', ['-i', blocked]);
+    }
+    // Nothing else lost: every other file is as restic restores it.
+    const ref = await referenceRestore(latest.id);
+    const expected = filesOf(await treeOf(ref)).filter(([p]) => !p.endsWith(join('config', 'app.yaml')));
+    const got = new Map(filesOf(await treeOf(out)));
+    for (const [path, hash] of expected) expect(got.get(path)).toBe(hash);
+    expect(await readFile(blocked, 'utf8')).toBe('old\n');
+  });
+
   it('lists past restores in History, with the undo and the undone one marked, and opens one', async () => {
     await page.click('[data-testid=restore-tab-history]');
     const rows = page.locator('[data-testid=restore-history-row]');
