@@ -172,6 +172,12 @@ describe('restore wizard in serve mode (newest restic, demo fleet on this machin
     await node(`${appData}/uploads`).locator('[data-testid=restore-tree-twisty]').click();
     await node(unicodeFile).locator('[data-testid=restore-tree-tick]').click();
     expect(await node(`${appData}/uploads`).getAttribute('data-tick')).toBe('partial');
+    // The keyboard does the same: Space on the active row unticks and ticks it again.
+    await node(unicodeFile).locator('p').first().click();
+    await page.keyboard.press('Space');
+    expect(await node(unicodeFile).getAttribute('data-tick')).toBe('unchecked');
+    await page.keyboard.press('Space');
+    expect(await node(unicodeFile).getAttribute('data-tick')).toBe('checked');
     expect(await node(`${config}/app.yaml`).count()).toBe(0); // a ticked folder need not be open
     await page.fill('[data-testid=restore-find-input]', 'invoice-0001');
     await page.click('[data-testid=restore-find]');
