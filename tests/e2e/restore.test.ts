@@ -550,3 +550,84 @@ describe('restore wizard in serve mode (newest restic, demo fleet on this machin
     expect(problems).toEqual([]);
   });
 });
+
+describe('restore wizard with restic 0.14 on the target (no dry run, no overwrite policies)', () => {
+  let serve: ServeProcess;
+  let browser: Browser;
+  let page: Page;
+  let repo: Repo;
+  let password: string;
+  const oldest = resticBinaries()[0]!;
+
+  beforeAll(async () => {
+    serve = await startServe({
+      dataDir: await makeTempDir('rfc-e2e-restore-014-'),
+      env: { RFC_RESTIC_BINARY: oldest.path },
+    });
+    browser = await launchChromium();
+    page = await (
+      await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' })
+    ).newPage();
+    repo = (await apiValue<Repo[]>(serve, 'repos.list')).find((r) => r.demo)!;
+    password = (await new FileSecretStore(join(serve.dataDir, 'secrets')).get(
+      secretNames.repoPassword(repo.id),
+    ))!;
+    await page.goto(serve.url);
+    await page.waitForSelector('[data-testid=nav-restore]', { timeout: 60_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    await cleanupTempDirs();
+  });
+
+  it('shows the options 0.14 cannot do disabled with the reason, previews by listing, and restores byte for byte', async () => {
+    expect(oldest.version.startsWith('0.14')).toBe(true);
+    const snapshots = (
+      await apiValue<{ snapshots: Snapshot[] }>(serve, 'snapshots.list', { repoId: repo.id })
+    ).snapshots;
+    const latest = snapshots
+      .filter((s) => s.tags.includes('plan:app'))
+      .sort(byTime)
+      .at(-1)!;
+    const out = await makeTempDir('rfc-e2e-out-014-');
+
+    await page.click('[data-testid=nav-restore]');
+    await page.locator(`[data-testid=restore-snapshot-row][data-snapshot-id="${latest.id}"]`).click();
+    await page.click('[data-testid=wizard-next]');
+    await page.click('[data-testid=wizard-next]');
+    await page.locator('[data-testid=restore-target-localFolder]').check();
+    await page.fill('[data-testid=restore-target-path]', out);
+    await expect
+      .poll(() => page.locator('[data-testid=restore-target-caps]').textContent())
+      .toContain('restic 0.14');
+    await page.click('[data-testid=wizard-next]');
+    const preview = page.locator('[data-testid=restore-preview]');
+    await preview.waitFor({ timeout: 60_000 });
+    expect(await preview.getAttribute('data-method')).toBe('listing');
+    const caps = await apiValue<{ overwrite: { supported: boolean; reason?: string } }>(
+      serve,
+      'restore.capabilities',
+      { hostId: 'local' },
+    );
+    expect(caps.overwrite.supported).toBe(false);
+    expect(await page.locator('[data-testid=restore-opt-overwrite]').isDisabled()).toBe(true);
+    expect(await page.locator('[data-testid=restore-opt-delete]').isDisabled()).toBe(true);
+    expect(await page.locator('[data-testid=restore-options]').textContent()).toContain(
+      caps.overwrite.reason ?? '',
+    );
+    await shot(page, 'restore-4-preview-restic-014');
+    await page.click('[data-testid=wizard-next]');
+    await page.click('[data-testid=restore-start]');
+    const result = page.locator('[data-testid=restore-result]');
+    await result.waitFor({ timeout: 120_000 });
+    expect(await result.getAttribute('data-status')).toBe('succeeded');
+
+    const ref = await makeTempDir('rfc-e2e-ref-014-');
+    await run(oldest.path, ['-r', repo.location, 'restore', latest.id, '--target', ref], {
+      env: { ...process.env, RESTIC_PASSWORD: password, RESTIC_CACHE_DIR: join(serve.dataDir, 'e2e-cache') },
+    });
+    expect(filesOf(await treeOf(out))).toEqual(filesOf(await treeOf(ref)));
+  });
+});

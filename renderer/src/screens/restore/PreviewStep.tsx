@@ -115,10 +115,10 @@ function OptionsPanel({ caps }: { caps: RestoreCapabilities | null }) {
       : t('restore.options.unsupported', { reason: reason || t('restore.options.noReason') });
   return (
     <Paper withBorder p="xs" data-testid="restore-options">
-      <Group gap="lg" align="flex-start" wrap="wrap">
+      {/* Three even columns: a long "not available: …" reason wraps in its own column. */}
+      <SimpleGrid cols={3} spacing="lg">
         <Select
           size="xs"
-          w={220}
           label={t('restore.options.overwrite')}
           data={(['always', 'if-changed', 'if-newer', 'never'] as const).map((v) => ({
             value: v,
@@ -152,27 +152,28 @@ function OptionsPanel({ caps }: { caps: RestoreCapabilities | null }) {
             data-testid="restore-opt-verify"
           />
         </Stack>
-        <NumberInput
-          size="xs"
-          w={250}
-          label={t('restore.options.limit')}
-          description={why(limitOff) ?? t('restore.options.limitHelp')}
-          value={draft.limitKiB ?? ''}
-          onChange={(v) => patch({ limitKiB: typeof v === 'number' && v >= 1 ? Math.floor(v) : null })}
-          min={1}
-          max={10_000_000}
-          allowDecimal={false}
-          disabled={limitOff !== null}
-          suffix=" KiB/s"
-          placeholder={t('restore.options.noLimit')}
-          data-testid="restore-opt-limit"
-        />
-        {caps && (
-          <Text size="xs" c="dimmed" mt={22}>
-            {t('restore.options.resticVersion', { version: caps.resticVersion })}
-          </Text>
-        )}
-      </Group>
+        <Stack gap={4}>
+          <NumberInput
+            size="xs"
+            label={t('restore.options.limit')}
+            description={why(limitOff) ?? t('restore.options.limitHelp')}
+            value={draft.limitKiB ?? ''}
+            onChange={(v) => patch({ limitKiB: typeof v === 'number' && v >= 1 ? Math.floor(v) : null })}
+            min={1}
+            max={10_000_000}
+            allowDecimal={false}
+            disabled={limitOff !== null}
+            suffix=" KiB/s"
+            placeholder={t('restore.options.noLimit')}
+            data-testid="restore-opt-limit"
+          />
+          {caps && (
+            <Text size="xs" c="dimmed">
+              {t('restore.options.resticVersion', { version: caps.resticVersion })}
+            </Text>
+          )}
+        </Stack>
+      </SimpleGrid>
     </Paper>
   );
 }
