@@ -78,15 +78,23 @@ async function rig(resticBinary: string): Promise<Rig> {
     if (r.ok) throw new Error(`${method}: expected an error, got ${JSON.stringify(r.value).slice(0, 300)}`);
     return r.error;
   };
-  const settle = async (id: string, timeoutMs = 240_000): Promise<OnboardingDetail> => {
+  const settle = async (id: string, timeoutMs = 100_000): Promise<OnboardingDetail> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const d = await ok<OnboardingDetail>('onboarding.get', { id });
       if (!d.busy) return d;
-      if (Date.now() > deadline)
+      if (Date.now() > deadline) {
+        // Say what the running step's job was doing, for the failure message.
+        const running = d.steps.find((s) => s.status === 'running');
+        const log = running?.jobId
+          ? (await ok<{ log: { line: string }[] }>('jobs.get', { id: running.jobId })).log
+              .map((l) => l.line)
+              .slice(-15)
+          : [];
         throw new Error(
-          `onboarding ${id} still busy: ${JSON.stringify(d.steps.map((s) => [s.step, s.status]))}`,
+          `onboarding ${id} still busy: ${JSON.stringify(d.steps.map((s) => [s.step, s.status]))}\n${log.join('\n')}`,
         );
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
   };

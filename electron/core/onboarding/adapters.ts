@@ -144,6 +144,7 @@ export function runnerPort(handlers: RunnerHandlers, jobs: JobManager): RunnerPo
         },
         call,
       );
+      request.log?.('Runner settings saved (schedule, hooks, host key); installing…');
       const installed = await handlers['runner.install']({ planId: request.planId }, call);
       return {
         scheduler: `${installed.scheduler}${installed.verified ? ', verified by systemd-analyze' : ''}`,

@@ -59,6 +59,8 @@ export interface RunnerInstallRequest {
   schedule: string;
   preHook: string;
   postHook: string;
+  /** Progress lines for the step's log. */
+  log?: (line: string) => void;
 }
 
 export interface RunnerInstallResult {

@@ -218,6 +218,7 @@ export class OnboardingService {
             job.log(text, 'info');
           },
           record: (kind, ref, label, data) => this.store.addResource(id, step, kind, ref, label, data),
+          unrecord: (kind, ref) => this.store.dropResource(id, kind, ref),
         };
         job.log(`Step ${stepNumber(step)}: ${STEP_TITLES[step]}`, 'info');
         try {

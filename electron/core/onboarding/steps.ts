@@ -19,7 +19,7 @@ import { LOCAL_HOST_ID } from '../inventory/inventory';
 import type { SecretStore } from '../secrets/secret-store';
 import type { Store } from '../store/store';
 import { hostKeyPolicy, maintenanceKeyPolicy, policyNames, type PolicyDocument } from './policies';
-import type { OnboardingPorts, S3Credentials } from './ports';
+import type { OnboardingPorts, RunnerPort, S3Credentials } from './ports';
 import type { OnboardingState, OnboardingStore } from './store';
 
 /** Secret names of what an onboarding generates (values only ever in the secret store). */
@@ -78,6 +78,34 @@ export interface StepRun {
   /** What the step found or did, in words. */
   note(text: string): void;
   record(kind: OnboardingResource['kind'], ref: string, label: string, data?: Record<string, string>): void;
+  /** Takes back a record made before an action that then made nothing. */
+  unrecord(kind: OnboardingResource['kind'], ref: string): void;
+}
+
+/**
+ * Records a thing before the action that makes it, so an action that fails
+ * half-way (a timeout after the server acted) never leaves something
+ * unrecorded. When it fails, the record stays only if the thing exists
+ * (or nobody can tell): a rollback's undo checks existence first.
+ */
+async function recordedAction(
+  run: StepRun,
+  kind: OnboardingResource['kind'],
+  ref: string,
+  label: string,
+  data: Record<string, string>,
+  act: () => Promise<void>,
+  exists: () => Promise<boolean>,
+): Promise<void> {
+  run.record(kind, ref, label, data);
+  try {
+    await act();
+  } catch (error) {
+    const taken = error instanceof ConsoleError && error.code === 'BUCKET_TAKEN';
+    const there = taken ? false : await exists().catch(() => true);
+    if (!there) run.unrecord(kind, ref);
+    throw error;
+  }
 }
 
 function need<T>(value: T | undefined, what: string): T {
@@ -207,9 +235,16 @@ async function ensureBucket(
       );
     }
   } else {
-    await minio.makeBucket(minioId, bucket, { objectLock: want.objectLockYears !== null });
+    await recordedAction(
+      run,
+      'bucket',
+      ref,
+      `bucket "${bucket}"`,
+      { minioId, bucket },
+      () => minio.makeBucket(minioId, bucket, { objectLock: want.objectLockYears !== null }),
+      () => minio.bucketExists(minioId, bucket),
+    );
     run.command(`mc mb ${want.objectLockYears !== null ? '--with-lock ' : ''}${alias}/${bucket}`);
-    run.record('bucket', ref, `bucket "${bucket}"`, { minioId, bucket });
     run.note(`Bucket "${bucket}" made${want.objectLockYears !== null ? ' with object lock' : ''}.`);
   }
   // Object lock needs versioning; MinIO turns it on with the lock, asking again is harmless.
@@ -270,10 +305,18 @@ async function ensureKey(
     );
   }
   // Writing the document again is how a changed policy text reaches the server: cheap and idempotent.
-  await minio.putPolicy(minioId, policyName, policy);
+  if (policyExisted) await minio.putPolicy(minioId, policyName, policy);
+  else
+    await recordedAction(
+      run,
+      'policy',
+      `${minioId}/${policyName}`,
+      `policy "${policyName}"`,
+      { minioId, name: policyName },
+      () => minio.putPolicy(minioId, policyName, policy),
+      () => minio.policyExists(minioId, policyName),
+    );
   run.command(`mc admin policy create ${alias} ${policyName} ${policyName}.json`);
-  if (!policyExisted)
-    run.record('policy', `${minioId}/${policyName}`, `policy "${policyName}"`, { minioId, name: policyName });
 
   const known = run.store.state(run.id)[stateKey];
   let key = await readKey(run.core.secrets, secretName);
@@ -285,12 +328,17 @@ async function ensureKey(
     // Secret first: a user on the server whose secret was lost would be useless.
     await run.core.secrets.set(secretName, JSON.stringify(key));
     run.record('secret', secretName, `${what} credentials in the secret store`);
-    await minio.addUser(minioId, key);
+    const made = key;
+    await recordedAction(
+      run,
+      'user',
+      `${minioId}/${made.accessKey}`,
+      `MinIO user ${made.accessKey} (${what})`,
+      { minioId, accessKey: made.accessKey },
+      () => minio.addUser(minioId, made),
+      () => minio.userExists(minioId, made.accessKey),
+    );
     run.command(`mc admin user add ${alias} ${key.accessKey} ***`);
-    run.record('user', `${minioId}/${key.accessKey}`, `MinIO user ${key.accessKey} (${what})`, {
-      minioId,
-      accessKey: key.accessKey,
-    });
     run.store.patchState(run.id, { [stateKey]: key.accessKey } as Partial<OnboardingState>);
     run.note(`The ${what} ${key.accessKey} was made.`);
   }
@@ -491,27 +539,38 @@ async function installStep(run: StepRun): Promise<void> {
   const hostKey = await readKey(run.core.secrets, onboardingSecrets.hostKey(run.id));
   if (!hostKey) throw new ConsoleError('CONFLICT', 'The host key is missing: run step 3 (keys) again.');
   await run.ports.minio.probe(bucket.minioId);
+  run.job.log('MinIO answers; the hosts will reach it with the host key.', 'info');
   for (const h of input.hosts) {
     const planId = planIds[h.hostId];
     if (!planId)
       throw new ConsoleError('CONFLICT', 'Step 5 has not made a plan for every picked host; run it again.');
     const host = await run.core.store.hosts.get(h.hostId);
-    const result = await run.ports.runner.install(
-      {
-        hostId: h.hostId,
-        planId,
-        hostSecretEnv: awsEnv(hostKey),
-        schedule: h.schedule,
-        preHook: h.preHook,
-        postHook: h.postHook,
+    run.job.log(`Installing the runner on ${host.name} over SSH…`, 'info');
+    let result: Awaited<ReturnType<RunnerPort['install']>> | undefined;
+    await recordedAction(
+      run,
+      'runner',
+      `${h.hostId}/${planId}`,
+      `runner for plan on ${host.name}`,
+      { hostId: h.hostId, planId },
+      async () => {
+        result = await run.ports.runner.install(
+          {
+            hostId: h.hostId,
+            planId,
+            hostSecretEnv: awsEnv(hostKey),
+            schedule: h.schedule,
+            preHook: h.preHook,
+            postHook: h.postHook,
+            log: (line) => run.job.log(line, 'info'),
+          },
+          run.job.signal,
+        );
       },
-      run.job.signal,
+      () => run.ports.runner.installed(h.hostId, planId),
     );
+    if (!result) throw new ConsoleError('INTERNAL', 'The runner install returned nothing.');
     for (const c of result.commands) run.command(c);
-    run.record('runner', `${h.hostId}/${planId}`, `runner for plan on ${host.name} (${result.scheduler})`, {
-      hostId: h.hostId,
-      planId,
-    });
     run.note(`Runner installed on ${host.name}, scheduled by ${result.scheduler}.`);
   }
   if (run.store.state(run.id).repositoryIds?.offsite) {

@@ -259,6 +259,15 @@ export class OnboardingStore {
       .run(id, step, kind, ref, label, JSON.stringify(data), this.now());
   }
 
+  /** Drops the record of something that turned out not to be made (its action failed before it acted). */
+  dropResource(id: string, kind: OnboardingResource['kind'], ref: string): void {
+    this.db
+      .prepare(
+        'DELETE FROM onboarding_resources WHERE onboarding_id = ? AND kind = ? AND ref = ? AND removed_at IS NULL',
+      )
+      .run(id, kind, ref);
+  }
+
   /** Whether this onboarding created (and has not removed) the thing. */
   owns(id: string, kind: OnboardingResource['kind'], ref: string): boolean {
     return (

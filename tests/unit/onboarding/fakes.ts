@@ -16,6 +16,8 @@ export class FakeMinio implements MinioPort {
   down = false;
   /** Fail the next call of this name once (e.g. 'addUser'). */
   failOnce = new Set<string>();
+  /** Do the next call of this name, then fail as a timeout would (the server acted, the reply was lost). */
+  failAfter = new Set<string>();
 
   private touch(name: string, detail = ''): void {
     if (this.down)
@@ -50,6 +52,8 @@ export class FakeMinio implements MinioPort {
       quota: null,
       objects: 0,
     });
+    if (this.failAfter.delete('makeBucket'))
+      throw new ConsoleError('TIMEOUT', 'MinIO did not answer in time.');
   }
   async bucketObjectLock(_id: string, bucket: string): Promise<boolean> {
     return this.buckets.get(bucket)?.lock ?? false;
@@ -102,6 +106,7 @@ export class FakeMinio implements MinioPort {
   async addUser(_id: string, key: S3Credentials): Promise<void> {
     this.touch('addUser', key.accessKey);
     this.users.set(key.accessKey, { secret: key.secretKey, policies: [] });
+    if (this.failAfter.delete('addUser')) throw new ConsoleError('TIMEOUT', 'MinIO did not answer in time.');
   }
   async attachPolicy(_id: string, accessKey: string, policy: string): Promise<void> {
     this.touch('attachPolicy', `${accessKey} ${policy}`);

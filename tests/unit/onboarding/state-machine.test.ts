@@ -280,6 +280,35 @@ describe('onboarding state machine', () => {
     expect(d.resources.filter((r) => r.kind === 'user')).toHaveLength(2);
   });
 
+  it('records a thing before making it: a reply lost after MinIO acted leaves nothing unseen', async () => {
+    const id = await startFull();
+    service.runStep(id, 'business');
+    await settle(id);
+    minio.failAfter.add('makeBucket');
+    service.runStep(id, 'bucket');
+    let d = await settle(id);
+    expect(d.lastError?.code).toBe('TIMEOUT');
+    expect(d.resources.map((r) => r.kind)).toEqual(['business', 'bucket']);
+    // Running it again finds its own bucket, not a taken one.
+    service.runStep(id, 'bucket');
+    d = await settle(id);
+    expect(d.steps.find((s) => s.step === 'bucket')?.status).toBe('done');
+    minio.failAfter.add('addUser');
+    minio.failOnce.add('attachPolicy');
+    service.runStep(id, 'keys');
+    d = await settle(id);
+    expect(d.steps.find((s) => s.step === 'keys')?.status).toBe('failed');
+    // The user MinIO made before the lost reply is recorded, so a rollback removes it.
+    expect(d.resources.filter((r) => r.kind === 'user')).toHaveLength(1);
+    expect(minio.users.size).toBe(1);
+    service.rollback(id, 'Acme');
+    d = await settle(id);
+    expect(d.status).toBe('rolled_back');
+    expect(minio.users.size).toBe(0);
+    expect(minio.buckets.size).toBe(0);
+    expect(minio.policies.size).toBe(0);
+  });
+
   it('rolls back newest first, only what it made, behind the typed business name', async () => {
     const id = await startFull();
     service.resume(id);
