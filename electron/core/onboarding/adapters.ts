@@ -117,6 +117,26 @@ export function minioPort(clientsFor: (minioId: string) => Promise<MinioClients>
   };
 }
 
+/** Stops waiting when the step's job is cancelled (the SSH work behind it is the runner area's to stop). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted)
+    return Promise.reject(new ConsoleError('CANCELLED', 'The onboarding step was cancelled.'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new ConsoleError('CANCELLED', 'The onboarding step was cancelled.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 type RunnerHandlers = Pick<
   Handlers,
   'runner.configure' | 'runner.install' | 'runner.uninstall' | 'runner.runNow' | 'runner.status'
@@ -132,7 +152,7 @@ export function runnerPort(handlers: RunnerHandlers, jobs: JobManager): RunnerPo
       const s = await status(planId);
       return s.install !== null && s.onHost.script && s.onHost.envFile;
     },
-    install: async (request) => {
+    install: async (request, signal) => {
       await handlers['runner.configure'](
         {
           planId: request.planId,
@@ -145,7 +165,10 @@ export function runnerPort(handlers: RunnerHandlers, jobs: JobManager): RunnerPo
         call,
       );
       request.log?.('Runner settings saved (schedule, hooks, host key); installing…');
-      const installed = await handlers['runner.install']({ planId: request.planId }, call);
+      const installed = await untilAborted(
+        handlers['runner.install']({ planId: request.planId }, { ...call, signal }),
+        signal,
+      );
       return {
         scheduler: `${installed.scheduler}${installed.verified ? ', verified by systemd-analyze' : ''}`,
         commands: [
@@ -156,8 +179,8 @@ export function runnerPort(handlers: RunnerHandlers, jobs: JobManager): RunnerPo
         ],
       };
     },
-    uninstall: async (_hostId, planId) => {
-      await handlers['runner.uninstall']({ planId }, call);
+    uninstall: async (_hostId, planId, signal) => {
+      await untilAborted(handlers['runner.uninstall']({ planId }, { ...call, signal }), signal);
     },
     runNow: async (_hostId, planId, signal) => {
       const started = await handlers['runner.runNow']({ planId }, call);
