@@ -155,6 +155,7 @@ for (const bin of resticBinaries()) {
       });
       const password = `pw-${tag}-'"$(x)`;
       const offPassword = `off-${tag}-secret`;
+      const installedPlans: string[] = [];
       const s3 = { AWS_ACCESS_KEY_ID: minio.accessKey, AWS_SECRET_ACCESS_KEY: minio.secretKey };
       try {
         const biz = await dispatch<{ id: string }>(core, 'businesses.add', {
@@ -206,6 +207,7 @@ for (const bin of resticBinaries()) {
           excludes: ['*.tmp'],
           tags: ['nightly'],
         });
+        installedPlans.push(plan.id);
         const dump = path.join(source, 'dump.csv');
         await dispatch(core, 'runner.configure', {
           planId: plan.id,
@@ -441,6 +443,9 @@ for (const bin of resticBinaries()) {
         await expect(fs.access(install.envPath)).rejects.toThrow();
         await expect(fs.access(install.scriptPath)).rejects.toThrow();
       } finally {
+        // A failed assertion must not leave a crontab entry behind (the rig's crontab is this user's).
+        for (const id of installedPlans)
+          await reply(core, 'runner.uninstall', { planId: id }).catch(() => undefined);
         await core.close();
         await fs.rm(prefixA, { recursive: true, force: true });
         await fs.rm(prefixB, { recursive: true, force: true });
