@@ -244,6 +244,12 @@ export class RestoreJobs {
         this.records.update(undoOf.id, (r) => ({ ...r, undoneBy: id }));
       }
       const partial = outcome.errors.length > 0;
+      if (outcome.summary) {
+        job.count('filesRestored', outcome.summary.filesRestored);
+        if (outcome.summary.filesSkipped) job.count('filesSkipped', outcome.summary.filesSkipped);
+        if (outcome.summary.filesDeleted) job.count('filesDeleted', outcome.summary.filesDeleted);
+      }
+      if (partial) job.count('fileErrors', outcome.errors.length);
       this.finish(id, partial ? 'partial' : 'succeeded', { summary: outcome.summary, errors: outcome.errors });
       job.progress({ percent: 100, message: partial ? `${outcome.errors.length} file(s) could not be restored` : 'done' });
       if (partial) {

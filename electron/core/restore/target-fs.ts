@@ -140,9 +140,9 @@ export async function ensureWritableDir(runner: ProcessRunner, dir: string, sign
 export async function removePaths(runner: ProcessRunner, paths: readonly string[], signal?: AbortSignal): Promise<string[]> {
   assertAbsolute(paths);
   for (const p of paths) {
-    // Never a bare root or a top-level system folder: the undo only removes what a restore created below them.
-    if (p.split('/').filter(Boolean).length < 2 && !p.startsWith('/tmp/'))
-      throw new ConsoleError('BAD_REQUEST', `Refusing to remove ${JSON.stringify(p)}: too close to the root.`);
+    // Callers pass only paths a restore created (absent before it); "/" never is one.
+    if (p.split('/').filter(Boolean).length === 0)
+      throw new ConsoleError('BAD_REQUEST', `Refusing to remove ${JSON.stringify(p)}.`);
   }
   for (const batch of batches(paths, 200)) await runRaw(runner, ['rm', '-rf', '--', ...batch], signal, 4096);
   const left = await existingPaths(runner, paths, signal);
@@ -162,5 +162,8 @@ function assertAbsolute(paths: readonly string[]): void {
 }
 
 function listingError(r: RawResult): ConsoleError {
-  return new ConsoleError('HOST_UNREACHABLE', `Listing the target failed (exit ${r.code ?? r.signal}): ${r.stderr.trim().slice(0, 500)}`);
+  const said = r.stderr.trim().slice(0, 500);
+  // BusyBox find has no -printf: the host needs GNU findutils for a listing with sizes and times.
+  const why = /printf|unknown predicate|unrecognized/i.test(said) ? ' (the host needs GNU find and du)' : '';
+  return new ConsoleError('UNSUPPORTED', `Could not list the target${why}: exit ${r.code ?? r.signal}: ${said}`);
 }
