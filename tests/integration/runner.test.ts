@@ -354,10 +354,12 @@ for (const bin of resticBinaries()) {
         expect(posts.length).toBe(before + 1);
         expect(posts[before]!.url).toBe(`/hook/${tag}?token=alert-secret-${tag}`);
         expect(posts[before]!.body).toMatchObject({
-          event: 'backup.failed',
+          event: 'backup-failed',
           business: 'shop',
           host: hostA.name,
           plan: plan.id,
+          status: 'failing',
+          console: `runner@${hostA.name}`,
           planName: 'orders',
           exitCode: 1,
           reason: 'pre hook 1 exited 3: pg_dump: connection to server refused',

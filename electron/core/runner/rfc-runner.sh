@@ -171,9 +171,11 @@ post_alert() {
 	dingtalk) printf '{"msgtype":"text","text":{"content":%s}}' "$(json_str "$msg")" >"$work/alert.json" ;;
 	slack) printf '{"text":%s}' "$(json_str "$msg")" >"$work/alert.json" ;;
 	*)
-		printf '{"event":"backup.failed","business":%s,"host":%s,"plan":%s,"planName":%s,"exitCode":%s,"reason":%s,"at":"%s"}' \
+		# The console's generic shape (electron/core/alerts/payloads.ts), plus the plan's name and exit code.
+		printf '{"event":"backup-failed","business":%s,"host":%s,"plan":%s,"status":"failing","reason":%s,"at":"%s","console":%s,"planName":%s,"exitCode":%s}' \
 			"$(json_str "$RFC_BUSINESS")" "$(json_str "$RFC_HOST_NAME")" "$(json_str "$RFC_PLAN_ID")" \
-			"$(json_str "$RFC_PLAN_NAME")" "$exit_code" "$(json_str "$reason")" "$(now)" >"$work/alert.json"
+			"$(json_str "$reason")" "$(now)" "$(json_str "runner@$RFC_HOST_NAME")" \
+			"$(json_str "$RFC_PLAN_NAME")" "$exit_code" >"$work/alert.json"
 		;;
 	esac
 	if command -v curl >/dev/null 2>&1; then
