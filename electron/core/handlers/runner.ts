@@ -47,7 +47,13 @@ export function runnerHandlers(ctx: CoreContext): Pick<Handlers, keyof typeof ru
           if (res.exitCode !== 0) {
             const hook = status?.last?.hookFailures[0];
             const reason = (mode === 'run' ? status?.last?.reason : status?.copy?.reason) || res.message;
-            throw new ConsoleError(hook ? 'HOOK_FAILED' : 'RESTIC_FAILED', reason || `exit ${res.exitCode}`);
+            // The runner words a full bucket as "bucket quota exceeded" (rfc-runner.sh).
+            const code = hook
+              ? 'HOOK_FAILED'
+              : /bucket quota exceeded/i.test(reason ?? '')
+                ? 'QUOTA_EXCEEDED'
+                : 'RESTIC_FAILED';
+            throw new ConsoleError(code, reason || `exit ${res.exitCode}`);
           }
           if (status) job.log(status.words);
         });

@@ -109,7 +109,8 @@ restic_with() {
 		else
 			export RESTIC_REPOSITORY RESTIC_PASSWORD
 		fi
-		exec "$RFC_RESTIC" "$@"
+		# restic's pid (sh -c's $$, kept by exec) for the quota watch; its argv holds no secret.
+		exec sh -c 'echo $$ >"$0"; exec "$@"' "$work/restic.pid" "$RFC_RESTIC" "$@"
 	)
 }
 
@@ -256,7 +257,19 @@ if run_hooks pre "$RFC_PRE_HOOK_COUNT"; then
 		i=$((i + 1))
 	done
 	set +e
-	restic_with primary "$@" >"$work/backup.out" 2>"$work/backup.err"
+	restic_with primary "$@" >"$work/backup.out" 2>"$work/backup.err" &
+	backup_pid=$!
+	# A full bucket does not empty by retrying, yet restic retries an upload
+	# for up to 15 minutes: stop it (SIGINT, so it removes its lock) at once.
+	quota_hit=
+	while kill -0 "$backup_pid" 2>/dev/null; do
+		if [ -z "$quota_hit" ] && grep -q -e 'Bucket quota exceeded' -e 'BucketQuotaExceeded' "$work/backup.err"; then
+			quota_hit=1
+			kill -INT "$(cat "$work/restic.pid" 2>/dev/null)" 2>/dev/null
+		fi
+		sleep 1
+	done
+	wait "$backup_pid"
 	exit_code=$?
 	set -e
 	line=$(grep '"message_type":"summary"' "$work/backup.out" | tail -n 1 || true)
@@ -275,6 +288,11 @@ if run_hooks pre "$RFC_PRE_HOOK_COUNT"; then
 		reason="restic backup exited $exit_code: $(grep -v '^$' "$work/backup.err" | tail -n 2)"
 		;;
 	esac
+	if [ -n "$quota_hit" ]; then
+		state=failed
+		if [ "$exit_code" -eq 0 ]; then exit_code=1; fi
+		reason="bucket quota exceeded: the repository's bucket refused the upload, no snapshot was made (raise the quota or forget and prune old snapshots)"
+	fi
 	if ! run_hooks post "$RFC_POST_HOOK_COUNT"; then
 		state=failed
 		reason=$hook_failed
