@@ -44,7 +44,14 @@ copy_file="$RFC_STATUS_DIR/$RFC_PLAN_ID.copy.json"
 work=$(mktemp -d "$RFC_STATUS_DIR/.run-$RFC_PLAN_ID.XXXXXX")
 lock_dir="$RFC_STATUS_DIR/.lock-$RFC_PLAN_ID"
 have_lock=0
+backup_pid=
 cleanup() {
+	# Stopped while the backup runs in the background (the runner killed or
+	# cancelled): stop restic too, with SIGINT so it removes its lock, and wait.
+	if [ -n "$backup_pid" ] && kill -0 "$backup_pid" 2>/dev/null; then
+		kill -INT "$(cat "$work/restic.pid" 2>/dev/null)" 2>/dev/null || true
+		wait "$backup_pid" 2>/dev/null || true
+	fi
 	rm -rf "$work"
 	if [ "$have_lock" = 1 ]; then rm -rf "$lock_dir"; fi
 }
@@ -271,6 +278,7 @@ if run_hooks pre "$RFC_PRE_HOOK_COUNT"; then
 	done
 	wait "$backup_pid"
 	exit_code=$?
+	backup_pid=
 	set -e
 	line=$(grep '"message_type":"summary"' "$work/backup.out" | tail -n 1 || true)
 	case $line in "{"*"}") summary=$line ;; esac
